@@ -56,6 +56,7 @@ class SentenceTransformerEmbedder:
         self.device = device
         self._model = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()
 
     def _load(self):
         with self._lock:
@@ -64,6 +65,9 @@ class SentenceTransformerEmbedder:
                 path = resolve_model(self.name)
                 try:
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
 
                     self._model = SentenceTransformer(path, device=self.device)
                 except Exception as e:  # a wrong name or path, a broken folder, no network
@@ -80,11 +84,12 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         model = self._load()
-        vecs = model.encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with self._encode_lock:  # a fast tokenizer raises "Already borrowed" if shared by threads
+            vecs = model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.ascontiguousarray(vecs, dtype=np.float32)

@@ -94,6 +94,7 @@ class Answer:
     short_answer: str = ""
     confidence: float = 0.0
     notice: str = ""  # e.g. "the question was cut to 2,000 characters"
+    error: str = ""  # set when the assistant itself could not work (no corpus, bad model...)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,5 +107,6 @@ class Answer:
             "short_answer": self.short_answer,
             "confidence": self.confidence,
             "notice": self.notice,
+            "error": self.error,
             "timings_ms": dict(self.timings_ms),
         }

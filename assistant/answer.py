@@ -1,0 +1,229 @@
+"""Passages -> Answer: verbatim sentences with [n] markers, a short answer, or "not covered".
+
+Extractive by design: every word of an answer's evidence is the article's own, every
+citation is read from stored offsets, and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import calibration as calib
+from .config import Settings
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import AssistantError
+from .extract import answer_kind, has_kind, short_answer
+from .index import Index, load_or_build
+from .lexical import tokenize
+from .query import clean, has_words, standalone
+from .records import Answer, Citation, Passage, Span
+from .retrieval import Retrieval, normalise, retrieve
+
+log = logging.getLogger(__name__)
+
+# Sentence score = cosine with the query, BM25 of the sentence, and its passage's rank.
+W_COSINE, W_LEXICAL, W_PASSAGE = 0.5, 0.25, 0.25
+SENTENCE_PASSAGES = 3  # sentences are picked from this many top passages
+MAX_SENTENCES = 3
+KEEP_RATIO = 0.85  # further sentences must score at least this share of the best one
+KIND_RATIO = 0.6  # a sentence holding the asked-for kind may be added down to this share
+CLOSEST = 3
+
+EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
+NOT_COVERED = "The article does not cover this."
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    span: Span
+    text: str
+    score: float
+    cosine: float
+
+
+def candidates(r: Retrieval, index: Index) -> list[Candidate]:
+    """Every sentence of the top passages, scored for the query, best first."""
+    if not r.passages:
+        return []
+    sent_lex = normalise(index.bm25_sentences.scores(r.tokens))
+    top = max(r.passages[0].score, 1e-9)
+    out = []
+    for p in r.passages[:SENTENCE_PASSAGES]:
+        row0 = index.sentence_rows[p.chunk.id]
+        for j, (s, e) in enumerate(p.chunk.sentences):
+            cos = float(index.sentence_vectors[row0 + j] @ r.vector)
+            score = W_COSINE * cos + W_LEXICAL * float(sent_lex[row0 + j]) + W_PASSAGE * p.score / top
+            text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
+            out.append(Candidate(p, (s, e), text, score, cos))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def choose(cands: list[Candidate], kind: str) -> list[Candidate]:
+    """The best sentence, those close to it, and one holding the asked-for kind if needed."""
+    if not cands:
+        return []
+    best = cands[0].score
+    chosen = [c for c in cands if c.score >= KEEP_RATIO * best][:MAX_SENTENCES]
+    if kind and not has_kind(kind, [c.text for c in chosen]):
+        extra = next((c for c in cands if c not in chosen and c.score >= KIND_RATIO * best
+                      and has_kind(kind, [c.text])), None)
+        if extra is not None:
+            chosen = chosen[: MAX_SENTENCES - 1] + [extra]
+    return chosen
+
+
+def features(question: str, r: Retrieval, chosen: list[Candidate], index: Index, kind: str) -> dict[str, float]:
+    """The signals the calibrated model reads to decide whether the article answers."""
+    terms = set(tokenize([question])[0]) or set(r.tokens)
+    known = set(index.bm25_passages.known(list(terms)))
+    chosen_terms = set(tokenize([" ".join(c.text for c in chosen)])[0]) if chosen else set()
+    return {
+        "sentence_cosine": max((c.cosine for c in chosen), default=0.0),
+        "passage_cosine": r.passages[0].dense if r.passages else 0.0,
+        "known_terms": len(known) / len(terms) if terms else 0.0,
+        "covered_terms": len(terms & chosen_terms) / len(terms) if terms else 0.0,
+        "kind_found": float(has_kind(kind, [c.text for c in chosen])),
+    }
+
+
+def _citation(p: Passage, sentences: list[Span]) -> Citation:
+    c = p.chunk
+    return Citation(c.text, c.source, c.start, c.end, c.section, round(p.score, 4), sorted(sentences))
+
+
+def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Citation]]:
+    """Answer text with [n] markers numbered by first use, the short answer, the citations."""
+    order: dict[int, int] = {}  # chunk id -> citation number
+    used: dict[int, list[Span]] = {}
+    for c in chosen:
+        cid = c.passage.chunk.id
+        order.setdefault(cid, len(order) + 1)
+        used.setdefault(cid, []).append(c.span)
+    passages = {c.passage.chunk.id: c.passage for c in chosen}
+    citations = [_citation(passages[cid], used[cid]) for cid in order]
+    short = short_answer(question, [c.text for c in chosen])
+    lines = []
+    if short:
+        where = next(c for c in chosen if short in c.text)
+        lines.append(f"{short} [{order[where.passage.chunk.id]}]")
+        lines.append("")
+    lines += [f"> {c.text} [{order[c.passage.chunk.id]}]" for c in chosen]
+    return "\n".join(lines), short, citations
+
+
+class Assistant:
+    """Loads the model and index once, then answers from any thread."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        calibration: calib.Calibration | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
+        self.calibration = calibration or _load_calibration()
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = load_or_build(self.settings, self.embedder)
+        return self._index
+
+    def warm_up(self) -> None:
+        """Load the index and the model before the first question."""
+        self.index
+        self.embedder.embed(["warm up"])
+
+    def answer(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        *,
+        mode: str | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the article.
+
+        Args:
+            question: any string; an empty, huge or odd one gets an Answer saying so.
+            history: earlier turns, ``[{"role": "user"|"assistant", "content": str}, ...]``;
+                a follow-up question is searched together with the previous user question.
+            mode: retrieval mode for this call (default: the settings').
+            k: passages to retrieve (default: the settings').
+
+        Raises:
+            TypeError: ``question`` is not a string.
+        """
+        if not isinstance(question, str):
+            raise TypeError(f"question must be a str, not {type(question).__name__}")
+        t0 = time.perf_counter()
+        q = clean(question, self.settings.max_question_chars)
+        if not has_words(q.text):
+            return Answer(EMPTY, False, "", notice=q.notice)
+        query = standalone(q.text, history if isinstance(history, list) else None,
+                           self.settings.max_question_chars)
+        try:
+            index = self.index
+            r = retrieve(query, index, self.embedder, k or self.settings.top_k, mode or self.settings.mode)
+        except AssistantError as e:
+            log.error("%s", e)
+            return Answer(f"Sorry, the assistant cannot answer right now: {e}", False, query,
+                          notice=q.notice, error=str(e))
+        t1 = time.perf_counter()
+        kind = answer_kind(q.text)
+        chosen = choose(candidates(r, index), kind)
+        feats = features(q.text, r, chosen, index, kind)
+        conf = self.calibration.confidence(feats)
+        timings = {"retrieval_ms": round((t1 - t0) * 1000, 2)}
+        if conf < self.calibration.threshold or not chosen:
+            closest = [_citation(p, []) for p in r.passages[:CLOSEST]]
+            text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question." if closest else "")
+            timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+            return Answer(text, False, query, closest=closest, confidence=round(conf, 4),
+                          notice=q.notice, timings_ms=timings)
+        text, short, citations = compose(q.text, chosen)
+        timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        return Answer(text, True, query, citations, short_answer=short, confidence=round(conf, 4),
+                      notice=q.notice, timings_ms=timings)
+
+    def features(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> dict[str, float]:
+        """The calibration features for one question (used to fit the calibration)."""
+        q = clean(question, self.settings.max_question_chars)
+        query = standalone(q.text, history, self.settings.max_question_chars)
+        r = retrieve(query, self.index, self.embedder, self.settings.top_k, mode or self.settings.mode)
+        kind = answer_kind(q.text)
+        return features(q.text, r, choose(candidates(r, self.index), kind), self.index, kind)
+
+
+def _load_calibration() -> calib.Calibration:
+    try:
+        return calib.load()
+    except (OSError, ValueError, KeyError) as e:
+        log.warning("calibration unusable (%s); using neutral defaults", e)
+        return calib.Calibration(weights=(4.0, 4.0, 2.0, 2.0, 1.0), bias=-7.0)
+
+
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def default_assistant() -> Assistant:
+    """The process-wide Assistant built from the environment's settings."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Assistant()
+    return _default

@@ -1,0 +1,118 @@
+"""Command line: `assistant index | ask | eval | serve`. Thin: every answer comes from answer().
+
+Heavy modules are imported inside each command, so `assistant --help` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from .config import MODES
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description="Cited answers from the Nissan strategy article.")
+    p.add_argument("--corpus", help="corpus folder (default: ./corpus or $ASSISTANT_CORPUS_DIR)")
+    p.add_argument("--index-dir", help="index folder (default: ./index or $ASSISTANT_INDEX_DIR)")
+    p.add_argument("--model", help="sentence-transformers model name or path (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("index", help="build (or rebuild) the index")
+
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the full Answer as JSON")
+    ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
+
+    ev = sub.add_parser("eval", help="evaluate on the gold question set")
+    ev.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ev.add_argument("--mode", choices=MODES + ("all",), default="all")
+    ev.add_argument("--json", default="artifacts/eval.json", help="where to write full results (default: %(default)s)")
+    ev.add_argument("--plot", nargs="?", const="artifacts/eval.png", help="also write a PNG chart of the modes")
+    ev.add_argument("--calibrate", action="store_true",
+                    help="refit the answerability calibration on the dev split first, and save it")
+
+    srv = sub.add_parser("serve", help="start the web UI")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=7860)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="assistant: %(message)s", stream=sys.stderr)
+    from .errors import AssistantError
+
+    try:
+        return _run(args)
+    except AssistantError as e:
+        print(f"assistant: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("assistant: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # the last line of defence: one line, never a traceback
+        print(f"assistant: unexpected error ({type(e).__name__}: {e}); rerun with -v for details", file=sys.stderr)
+        if args.verbose:
+            raise
+        return 1
+
+
+def _settings(args):
+    from .config import Settings
+
+    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index_dir, model=args.model)
+
+
+def _run(args) -> int:
+    if args.command == "index":
+        from .embedding import SentenceTransformerEmbedder
+        from .index import build
+
+        settings = _settings(args)
+        _, bad = build(settings, SentenceTransformerEmbedder(settings.model), progress=True, report=print)
+        for b in bad:
+            print(f"skipped {b.source}: {b.reason}", file=sys.stderr)
+        return 0
+    if args.command == "ask":
+        from .answer import Assistant
+
+        a = Assistant(_settings(args)).answer(args.question, mode=args.mode)
+        if a.error and not args.json:
+            print(f"assistant: {a.error}", file=sys.stderr)
+            return 1
+        print(json.dumps(a.to_dict(), indent=2, ensure_ascii=False) if args.json else render(a))
+        return 1 if a.error else 0
+    if args.command == "eval":
+        from .report import run_eval
+
+        return run_eval(_settings(args), args)
+    if args.command == "serve":
+        from .web import serve
+
+        serve(_settings(args), host=args.host, port=args.port)
+        return 0
+    raise AssertionError(args.command)
+
+
+def render(a) -> str:
+    """An Answer for a terminal: the text, then its numbered sources."""
+    lines = [a.notice, ""] if a.notice else []
+    lines.append(a.text)
+    sources = a.citations if a.answerable else a.closest
+    if sources:
+        lines += ["", "Sources:" if a.answerable else "Closest passages (not an answer):"]
+        for n, c in enumerate(sources, 1):
+            where = f"{c.source}:{c.start}-{c.end}" + (f", “{c.section}”" if c.section else "")
+            lines.append(f"[{n}] {where} (score {c.score:.2f})")
+            lines.append(f"    {c.text}")
+    return "\n".join(lines).replace("\n\n\n", "\n\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

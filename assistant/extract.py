@@ -1,0 +1,83 @@
+"""Short answers read off a cited sentence: a name, date, number, percentage or amount.
+
+The question's wording says which kind it wants ("who", "when", "how many", "what
+percentage", "how much does it cost"); a candidate of that kind is taken from the
+sentence only if it is not already in the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "money"
+
+_KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much (money|does|do|did|will|is|are)|revenue|profit|"
+                       r"earn(ed|ings)?|worth|valuation|salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?)\b", re.I)),
+    (PERCENT, re.compile(r"\b(percent(age)?|%|how much (better|more|less|higher|lower|worse|improve\w*))", re.I)),
+    (NUMBER, re.compile(r"\b(how many|number of|how much of)\b", re.I)),
+    (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
+    (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
+]
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_QUALIFIER = r"(?:(?:more|greater|fewer|less) than|up to|as (?:much|many) as|over|about|around|nearly|almost|at least|roughly)\s+"
+_PATTERNS = {
+    DATE: re.compile(
+        rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+        rf"|{_MONTH}\s+\d{{4}}|(?:FY|CY|Q[1-4]\s*)'?\d{{2,4}}|(?:19|20)\d{{2}})\b"
+    ),
+    PERCENT: re.compile(rf"(?:{_QUALIFIER})?\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
+    MONEY: re.compile(
+        r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|[mbk]n?))?|\d[\d,.]*\s?(?:million|billion|trillion)?\s?"
+        r"(?:dollars|euros|yen|pounds|USD|EUR|JPY))\b",
+        re.I,
+    ),
+    NUMBER: re.compile(rf"(?:{_QUALIFIER})?\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)", re.I),
+}
+# A run of capitalised words; all-caps acronyms and the sentence's first word break it.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)+\b")
+
+
+def answer_kind(question: str) -> str:
+    """The kind of short answer the question asks for, or "" for none."""
+    for kind, cue in _KIND_CUES:
+        if cue.search(question):
+            return kind
+    return ""
+
+
+def _fresh(candidate: str, question: str) -> bool:
+    return candidate.lower().strip() not in question.lower()
+
+
+def _people(sentence: str) -> list[str]:
+    out = []
+    for m in _NAME.finditer(sentence):
+        words = m.group().split()
+        # Titles come before a name ("Chief Planning Officer Jane Doe"); a name is its last two words.
+        out.append(" ".join(words[-2:]))
+    return out
+
+
+def short_answer(question: str, sentences: list[str], kind: str | None = None) -> str:
+    """The first candidate of the asked-for kind in ``sentences`` that the question does
+    not already contain, or "" when there is none (or no kind is asked for)."""
+    kind = answer_kind(question) if kind is None else kind
+    if not kind:
+        return ""
+    for sentence in sentences:
+        found = _people(sentence) if kind == PERSON else [m.group() for m in _PATTERNS[kind].finditer(sentence)]
+        for cand in found:
+            if _fresh(cand, question):
+                return cand.strip()
+    return ""
+
+
+def has_kind(kind: str, sentences: list[str]) -> bool:
+    """Whether any sentence holds something of ``kind`` (any kind counts when none is asked)."""
+    if not kind:
+        return True
+    if kind == PERSON:
+        return any(_people(s) for s in sentences)
+    return any(_PATTERNS[kind].search(s) for s in sentences)

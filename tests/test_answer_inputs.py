@@ -1,0 +1,99 @@
+"""answer() takes any string and returns an Answer; the contract's fields hold."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from assistant.records import Answer
+
+from .conftest import ARTICLE
+
+ODD = [
+    "",
+    "   \n\t  ",
+    "?!?",
+    "x" * 100_000,
+    "Who is the CEO? " * 10_000,
+    "Who\x00 is\x07 the\x1b[31m CEO\u200b?",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert('x')</script> What about Honda?",
+    "🚗🔋⚡ Nissan LEAF?",
+    "日産の新しいCEOは誰ですか？",
+    "¿Quién es el nuevo director de Nissan?",
+    "\ud800 lone surrogate",
+    "'; DROP TABLE chunks; --",
+]
+
+
+@pytest.mark.parametrize("question", ODD, ids=range(len(ODD)))
+def test_any_string_gets_an_answer_never_an_exception(fake_assistant, question):
+    a = fake_assistant.answer(question)
+    assert isinstance(a, Answer) and a.text
+    assert len(a.query) <= fake_assistant.settings.max_question_chars * 2
+    text = ARTICLE.read_text(encoding="utf-8")
+    for c in a.citations + a.closest:
+        assert text[c.start:c.end] == c.text
+
+
+def test_empty_question_says_what_to_do(fake_assistant):
+    a = fake_assistant.answer("  ")
+    assert not a.answerable and "question" in a.text.lower() and a.citations == []
+
+
+def test_huge_question_is_cut_with_a_notice(fake_assistant):
+    a = fake_assistant.answer("Who is the CEO of Nissan? " * 5000)
+    assert "characters" in a.notice and len(a.query) <= 2000
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes", ["list"], {"q": 1}])
+def test_a_non_string_raises_type_error(fake_assistant, bad):
+    with pytest.raises(TypeError):
+        fake_assistant.answer(bad)
+
+
+def test_markers_point_at_citations_in_order_of_first_use(fake_assistant):
+    import re
+
+    a = fake_assistant.answer("Which models launch in North America by FY26?")
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", a.text)]
+    if a.answerable:
+        assert markers and set(markers) == set(range(1, len(a.citations) + 1))
+        firsts = list(dict.fromkeys(markers))
+        assert firsts == sorted(firsts)
+        text = ARTICLE.read_text(encoding="utf-8")
+        for c in a.citations:
+            assert c.sentences and all(c.start <= s < e <= c.end for s, e in c.sentences)
+            for s, e in c.sentences:
+                assert text[s:e] in a.text  # quoted verbatim
+    else:
+        assert markers == [] and a.citations == []
+
+
+def test_a_missing_corpus_is_an_answer_with_an_error_not_an_exception(tmp_path):
+    from assistant.answer import Assistant
+    from assistant.config import Settings
+
+    from .conftest import HashingEmbedder
+
+    a = Assistant(Settings(corpus_dir=tmp_path / "nope", index_dir=tmp_path / "i"), embedder=HashingEmbedder())
+    ans = a.answer("Who is the CEO?")
+    assert not ans.answerable and ans.error and "does not exist" in ans.error
+
+
+def test_safe_to_call_from_several_threads(fake_assistant):
+    questions = ["Who is the CEO?", "What about Honda?", "e-POWER fuel economy", "NACS port", ""] * 8
+    results: dict[int, Answer] = {}
+
+    def ask(i: int, q: str) -> None:
+        results[i] = fake_assistant.answer(q)
+
+    threads = [threading.Thread(target=ask, args=(i, q)) for i, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == len(questions)
+    serial = [fake_assistant.answer(q).text for q in questions]
+    assert [results[i].text for i in range(len(questions))] == serial
