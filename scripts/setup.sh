@@ -15,8 +15,16 @@ echo "setup: installing into .venv (first run takes a few minutes)" >&2
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 pip_args=(--disable-pip-version-check --quiet)
 [ -d /opt/wheels ] && pip_args+=(--find-links /opt/wheels)
-.venv/bin/python -m pip install "${pip_args[@]}" --upgrade pip
-.venv/bin/python -m pip install "${pip_args[@]}" torch==2.13.0
-.venv/bin/python -m pip install "${pip_args[@]}" -e ".[test]"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+pip() {  # pip warns once per package about this machine's absent local index folders: noise
+  local rc=0
+  .venv/bin/python -m pip install "${pip_args[@]}" "$@" >"$log" 2>&1 || rc=$?
+  grep -v "is ignored: it is neither a file nor a directory" "$log" >&2 || true
+  return "$rc"
+}
+pip --upgrade pip
+pip torch==2.13.0
+pip -e ".[test]"
 echo "$want" > "$stamp"
 echo "setup: done" >&2

@@ -1,0 +1,65 @@
+"""The command line: light --help, one-line errors, readable and JSON answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.config import ROOT
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_help_does_not_import_torch():
+    code = ("import sys; from assistant.cli import main\n"
+            "try: main(['--help'])\nexcept SystemExit: pass\n"
+            "print('heavy:', sorted(m for m in ('torch', 'sentence_transformers', 'faiss', 'gradio') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert "COMMAND" in out.stdout and "heavy: []" in out.stdout
+
+
+def test_importing_the_package_is_light():
+    code = "import sys, assistant; print('torch' in sys.modules, 'gradio' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.stdout.strip() == "False False"
+
+
+def test_a_missing_corpus_is_one_clear_line_and_a_nonzero_exit(tmp_path):
+    r = run("--corpus", str(tmp_path / "missing"), "--index-dir", str(tmp_path / "i"), "ask", "Who is the CEO?")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "does not exist" in r.stderr
+
+
+def test_a_bad_option_is_a_usage_error():
+    r = run("ask", "x", "--mode", "nonsense")
+    assert r.returncode == 2 and "invalid choice" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_ask_prints_a_cited_answer_and_json(tmp_path):
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    r = run("ask", "Who is taking over as Nissan's CEO?", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Ivan Espinosa" in r.stdout and "[1]" in r.stdout and "Sources:" in r.stdout
+    assert "rebuilding the index" in r.stderr  # the first run builds, and says why
+    j = run("ask", "Who is taking over as Nissan's CEO?", "--json", env=env)
+    assert j.returncode == 0 and "rebuilding" not in j.stderr  # the second run loads it
+    data = json.loads(j.stdout)
+    assert data["answerable"] is True
+    c = data["citations"][0]
+    assert (ROOT / "corpus" / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["text"]
+
+
+@pytest.mark.slow
+def test_index_command_builds_and_reports(tmp_path):
+    r = run("--index-dir", str(tmp_path / "index"), "index")
+    assert r.returncode == 0, r.stderr
+    assert "passages" in r.stdout and (tmp_path / "index" / "current" / "manifest.json").is_file()
