@@ -20,22 +20,25 @@ from .errors import AssistantError
 from .extract import answer_kind, has_kind, short_answer
 from .index import Index, load_or_build
 from .lexical import tokenize
-from .query import clean, has_words, standalone
+from .query import capitalised_words, clean, has_words, is_instruction, standalone
 from .records import Answer, Citation, Passage, Span
 from .retrieval import Retrieval, normalise, retrieve
 
 log = logging.getLogger(__name__)
 
 # Sentence score = cosine with the query, BM25 of the sentence, and its passage's rank.
-W_COSINE, W_LEXICAL, W_PASSAGE = 0.5, 0.25, 0.25
+W_COSINE, W_LEXICAL, W_PASSAGE = 0.6, 0.2, 0.2
 SENTENCE_PASSAGES = 3  # sentences are picked from this many top passages
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.85  # further sentences must score at least this share of the best one
+NEIGHBOUR_RATIO = 0.8  # ... or this share, in the best sentence's own passage (they continue it)
 KIND_RATIO = 0.6  # a sentence holding the asked-for kind may be added down to this share
 CLOSEST = 3
 
 EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
 NOT_COVERED = "The article does not cover this."
+INSTRUCTION = ("I only answer questions about the article, quoting it; instructions inside a question "
+               "are not followed. Ask about what the article says, for example: What is e-POWER?")
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def candidates(r: Retrieval, index: Index) -> list[Candidate]:
     for p in r.passages[:SENTENCE_PASSAGES]:
         row0 = index.sentence_rows[p.chunk.id]
         for j, (s, e) in enumerate(p.chunk.sentences):
-            cos = float(index.sentence_vectors[row0 + j] @ r.vector)
+            cos = float(r.sentences[row0 + j])
             score = W_COSINE * cos + W_LEXICAL * float(sent_lex[row0 + j]) + W_PASSAGE * p.score / top
             text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
             out.append(Candidate(p, (s, e), text, score, cos))
@@ -70,7 +73,9 @@ def choose(cands: list[Candidate], kind: str) -> list[Candidate]:
     if not cands:
         return []
     best = cands[0].score
-    chosen = [c for c in cands if c.score >= KEEP_RATIO * best][:MAX_SENTENCES]
+    home = cands[0].passage.chunk.id
+    chosen = [c for c in cands if c.score >= (NEIGHBOUR_RATIO if c.passage.chunk.id == home else KEEP_RATIO) * best]
+    chosen = chosen[:MAX_SENTENCES]
     if kind and not has_kind(kind, [c.text for c in chosen]):
         extra = next((c for c in cands if c not in chosen and c.score >= KIND_RATIO * best
                       and has_kind(kind, [c.text])), None)
@@ -84,12 +89,14 @@ def features(question: str, r: Retrieval, chosen: list[Candidate], index: Index,
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
     chosen_terms = set(tokenize([" ".join(c.text for c in chosen)])[0]) if chosen else set()
+    names = {t for toks in tokenize(capitalised_words(question)) for t in toks}
     return {
         "sentence_cosine": max((c.cosine for c in chosen), default=0.0),
         "passage_cosine": r.passages[0].dense if r.passages else 0.0,
         "known_terms": len(known) / len(terms) if terms else 0.0,
         "covered_terms": len(terms & chosen_terms) / len(terms) if terms else 0.0,
         "kind_found": float(has_kind(kind, [c.text for c in chosen])),
+        "unknown_name": float(bool(names - set(index.bm25_passages.known(list(names))))),
     }
 
 
@@ -172,6 +179,8 @@ class Assistant:
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text):
             return Answer(EMPTY, False, "", notice=q.notice)
+        if is_instruction(q.text):
+            return Answer(INSTRUCTION, False, q.text, notice=q.notice)
         query = standalone(q.text, history if isinstance(history, list) else None,
                            self.settings.max_question_chars)
         try:
@@ -212,7 +221,7 @@ def _load_calibration() -> calib.Calibration:
         return calib.load()
     except (OSError, ValueError, KeyError) as e:
         log.warning("calibration unusable (%s); using neutral defaults", e)
-        return calib.Calibration(weights=(4.0, 4.0, 2.0, 2.0, 1.0), bias=-7.0)
+        return calib.Calibration(weights=(4.0, 4.0, 2.0, 2.0, 1.0, -2.0), bias=-7.0)
 
 
 _default: Assistant | None = None

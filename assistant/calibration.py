@@ -19,6 +19,7 @@ FEATURES = (
     "known_terms",  # share of the query's content words that occur anywhere in the corpus
     "covered_terms",  # share of the query's content words found in the chosen sentences
     "kind_found",  # 1 if the asked-for kind (date, amount, name...) is in the chosen sentences
+    "unknown_name",  # 1 if the question names something (a capitalised word) the corpus never mentions
 )
 PATH = Path(__file__).with_name("calibration.json")
 

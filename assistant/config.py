@@ -44,7 +44,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     mode: str = "hybrid"
     top_k: int = 5
-    max_chunk_chars: int = 400
+    max_chunk_chars: int = 500
     max_question_chars: int = 2000
 
     def __post_init__(self) -> None:

@@ -15,7 +15,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
     (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much (money|does|do|did|will|is|are)|revenue|profit|"
                        r"earn(ed|ings)?|worth|valuation|salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?)\b", re.I)),
     (PERCENT, re.compile(r"\b(percent(age)?|%|how much (better|more|less|higher|lower|worse|improve\w*))", re.I)),
-    (NUMBER, re.compile(r"\b(how many|number of|how much of)\b", re.I)),
+    (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
     (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
     (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
 ]

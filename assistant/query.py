@@ -24,6 +24,13 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Text addressed to the system rather than asking about the article (prompt injection).
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|context)\b"
+    r"|\b(system|developer)\s*(prompt|message)\b|^\s*(system|assistant)\s*:"
+    r"|\byou are now\b|\b(pretend|act as if) (you|to)\b|\breveal (your|the) (prompt|instructions)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,17 @@ def clean(raw: str, max_chars: int) -> Question:
         text = cut[: cut.rfind(" ")] if " " in cut[max_chars // 2 :] else cut
         notice = f"Your question was {len(raw):,} characters long; only its first {len(text):,} were used."
     return Question(text, notice)
+
+
+def is_instruction(text: str) -> bool:
+    """Does the text try to instruct the assistant instead of asking about the article?"""
+    return bool(_INSTRUCTION.search(text))
+
+
+def capitalised_words(text: str) -> list[str]:
+    """Capitalised words past the first, as names are written ("Toyota", "Paris")."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return [w for w in words[1:] if w[0].isupper() and not w.isupper()]
 
 
 def has_words(text: str) -> bool:

@@ -13,7 +13,7 @@ from .records import Passage
 
 # Hybrid score = DENSE_WEIGHT * cosine + (1 - DENSE_WEIGHT) * BM25 / max BM25 of the query.
 # Chosen on the dev split (see `assistant eval` and tests/gold/README.md).
-DENSE_WEIGHT = 0.6
+DENSE_WEIGHT = 0.8
 
 
 @dataclass
@@ -24,7 +24,8 @@ class Retrieval:
     vector: np.ndarray  # (dim,) normalised query embedding
     tokens: list[str]  # stemmed query tokens
     passages: list[Passage]  # best first
-    dense: np.ndarray  # cosine of the query with every passage, by chunk id
+    dense: np.ndarray  # cosine of the query with every passage (or its best sentence), by chunk id
+    sentences: np.ndarray  # cosine of the query with every sentence, in index order
     lexical: np.ndarray  # BM25 / max BM25, by chunk id (zeros when nothing matched)
 
 
@@ -38,17 +39,28 @@ def dense_scores(vector: np.ndarray, index: Index) -> np.ndarray:
     return out
 
 
+def sentence_scores(vector: np.ndarray, index: Index) -> np.ndarray:
+    """Cosine of the query with every sentence, in index order."""
+    return index.sentence_vectors @ vector.astype(np.float32)
+
+
+def best_sentence(sent: np.ndarray, index: Index) -> np.ndarray:
+    """Each passage's best sentence cosine: a one-sentence answer inside a longer passage
+    should not be diluted by the passage's other sentences."""
+    return np.maximum.reduceat(sent, np.asarray(index.sentence_rows)) if len(sent) else sent
+
+
 def normalise(scores: np.ndarray) -> np.ndarray:
     top = float(scores.max(initial=0.0))
     return scores / top if top > 0 else np.zeros_like(scores)
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, mode: str, dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
+def fuse(dense: np.ndarray, lexical: np.ndarray, mode: str) -> np.ndarray:
     if mode == "dense":
         return dense
     if mode == "lexical":
         return lexical
-    return dense_weight * dense + (1.0 - dense_weight) * lexical
+    return DENSE_WEIGHT * dense + (1.0 - DENSE_WEIGHT) * lexical
 
 
 def retrieve(
@@ -72,11 +84,12 @@ def retrieve(
     if vector is None:
         vector = embedder.embed([query])[0]
     tokens = tokenize([query])[0]
-    dense = dense_scores(vector, index)
+    sent = sentence_scores(vector, index)
+    dense = np.maximum(dense_scores(vector, index), best_sentence(sent, index))
     lexical = normalise(index.bm25_passages.scores(tokens))
     fused = fuse(dense, lexical, mode)
     top = np.argsort(-fused, kind="stable")[: min(k, len(fused))]
     passages = [
         Passage(index.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top
     ]
-    return Retrieval(query, vector, tokens, passages, dense, lexical)
+    return Retrieval(query, vector, tokens, passages, dense, sent, lexical)
