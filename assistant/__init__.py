@@ -26,6 +26,6 @@ def answer(question: str, history: list[dict] | None = None, **options) -> Answe
     Returns:
         An Answer; ``[n]`` in ``answer.text`` is ``answer.citations[n-1]``.
     """
-    from .answer import default_assistant
+    from .answering import default_assistant
 
     return default_assistant().answer(question, history, **options)

@@ -80,7 +80,7 @@ def _run(args) -> int:
             print(f"skipped {b.source}: {b.reason}", file=sys.stderr)
         return 0
     if args.command == "ask":
-        from .answer import Assistant
+        from .answering import Assistant
 
         a = Assistant(_settings(args)).answer(args.question, mode=args.mode)
         if a.error and not args.json:

@@ -68,7 +68,7 @@ def plot(results: list[dict], path: Path) -> None:
 
 
 def run_eval(settings: Settings, args) -> int:
-    from .answer import Assistant
+    from .answering import Assistant
 
     t0 = time.perf_counter()
     gold = load_gold()

@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import importlib  # noqa: E402
 
-answer_mod = importlib.import_module("assistant.answer")  # the module, not the answer() function
+answer_mod = importlib.import_module("assistant.answering")  # the module, not the answer() function
 from assistant import calibration as calib  # noqa: E402
 from assistant import retrieval as retrieval_mod  # noqa: E402
-from assistant.answer import Assistant  # noqa: E402
+from assistant.answering import Assistant  # noqa: E402
 from assistant.evaluation import evaluate, load_gold  # noqa: E402
 
 CHUNK_CHARS = [250, 320, 400, 500]

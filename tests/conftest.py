@@ -49,7 +49,7 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
 
 @pytest.fixture
 def fake_assistant(settings):
-    from assistant.answer import Assistant
+    from assistant.answering import Assistant
 
     return Assistant(settings, embedder=HashingEmbedder())
 
@@ -57,7 +57,7 @@ def fake_assistant(settings):
 @pytest.fixture(scope="session")
 def real_assistant(tmp_path_factory):
     """The real model on the real article, index built once per session in a temp dir."""
-    from assistant.answer import Assistant
+    from assistant.answering import Assistant
 
     base = tmp_path_factory.mktemp("real")
     corpus = base / "corpus"

@@ -72,7 +72,7 @@ def test_markers_point_at_citations_in_order_of_first_use(fake_assistant):
 
 
 def test_a_missing_corpus_is_an_answer_with_an_error_not_an_exception(tmp_path):
-    from assistant.answer import Assistant
+    from assistant.answering import Assistant
     from assistant.config import Settings
 
     from .conftest import HashingEmbedder

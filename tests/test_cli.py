@@ -25,6 +25,17 @@ def test_help_does_not_import_torch():
     assert "COMMAND" in out.stdout and "heavy: []" in out.stdout
 
 
+def test_answer_stays_the_function_after_the_answering_module_loads():
+    # A submodule named like the function would rebind `assistant.answer` on first import.
+    import assistant
+    import assistant.answering  # noqa: F401
+
+    from assistant import answer
+
+    assert callable(answer) and answer.__module__ == "assistant"
+    assert assistant.answer is answer
+
+
 def test_importing_the_package_is_light():
     code = "import sys, assistant; print('torch' in sys.modules, 'gradio' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

@@ -107,6 +107,9 @@ def _citation(p: Passage, sentences: list[Span]) -> Citation:
 
 def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Citation]]:
     """Answer text with [n] markers numbered by first use, the short answer, the citations."""
+    short = short_answer(question, [c.text for c in chosen])
+    if short:  # the sentence the short answer comes from leads, so markers stay in order of use
+        chosen = sorted(chosen, key=lambda c: short not in c.text)
     order: dict[int, int] = {}  # chunk id -> citation number
     used: dict[int, list[Span]] = {}
     for c in chosen:
@@ -115,7 +118,6 @@ def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Cita
         used.setdefault(cid, []).append(c.span)
     passages = {c.passage.chunk.id: c.passage for c in chosen}
     citations = [_citation(passages[cid], used[cid]) for cid in order]
-    short = short_answer(question, [c.text for c in chosen])
     lines = []
     if short:
         where = next(c for c in chosen if short in c.text)
@@ -138,6 +140,7 @@ class Assistant:
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
         self.calibration = calibration or _load_calibration()
         self._index: Index | None = None
+        self._query_embedder: Embedder | None = None
         self._lock = threading.Lock()
 
     @property
@@ -148,10 +151,19 @@ class Assistant:
                     self._index = load_or_build(self.settings, self.embedder)
         return self._index
 
+    @property
+    def query_embedder(self) -> Embedder:
+        """The ONNX runner when the index carries a working export, else the torch embedder."""
+        if self._query_embedder is None:
+            index = self.index
+            with self._lock:
+                if self._query_embedder is None:
+                    self._query_embedder = _query_embedder(index, self.embedder, self.settings.onnx)
+        return self._query_embedder
+
     def warm_up(self) -> None:
-        """Load the index and the model before the first question."""
-        self.index
-        self.embedder.embed(["warm up"])
+        """Load the index and the query model before the first question."""
+        self.query_embedder.embed(["warm up"])
 
     def answer(
         self,
@@ -178,16 +190,16 @@ class Assistant:
         t0 = time.perf_counter()
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text):
-            return Answer(EMPTY, False, "", notice=q.notice)
+            return Answer(EMPTY, False, "", notice=q.notice, timings_ms=_elapsed(t0))
         if is_instruction(q.text):
-            return Answer(INSTRUCTION, False, q.text, notice=q.notice)
+            return Answer(INSTRUCTION, False, q.text, notice=q.notice, timings_ms=_elapsed(t0))
         query = standalone(q.text, history if isinstance(history, list) else None,
                            self.settings.max_question_chars)
         try:
             index = self.index
-            r = retrieve(query, index, self.embedder, k or self.settings.top_k, mode or self.settings.mode)
+            r = retrieve(query, index, self.query_embedder, k or self.settings.top_k, mode or self.settings.mode)
         except AssistantError as e:
-            log.error("%s", e)
+            log.debug("cannot answer: %s", e)  # the edges (CLI, web) report it
             return Answer(f"Sorry, the assistant cannot answer right now: {e}", False, query,
                           notice=q.notice, error=str(e))
         t1 = time.perf_counter()
@@ -211,9 +223,31 @@ class Assistant:
         """The calibration features for one question (used to fit the calibration)."""
         q = clean(question, self.settings.max_question_chars)
         query = standalone(q.text, history, self.settings.max_question_chars)
-        r = retrieve(query, self.index, self.embedder, self.settings.top_k, mode or self.settings.mode)
+        r = retrieve(query, self.index, self.query_embedder, self.settings.top_k, mode or self.settings.mode)
         kind = answer_kind(q.text)
         return features(q.text, r, choose(candidates(r, self.index), kind), self.index, kind)
+
+
+def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:
+    entry = index.manifest.get("onnx") or {}
+    if not use_onnx or "probe_vector" not in entry:
+        log.info("queries use torch: %s", "ONNX is off" if not use_onnx else entry.get("error", "no ONNX export"))
+        return embedder
+    try:
+        from .onnx_embedding import PROBES, OnnxEmbedder
+
+        runner = OnnxEmbedder(index.folder / entry["folder"], embedder.name)
+        cosine = float(runner.embed(PROBES[:1])[0] @ np.asarray(entry["probe_vector"], dtype=np.float32))
+        if cosine < 0.9999:
+            raise ValueError(f"it no longer embeds like the reference (probe cosine {cosine:.4f})")
+        return runner
+    except Exception as e:  # a damaged export or a missing onnxruntime: fall back, say so once
+        log.warning("queries will use torch: the ONNX export could not be used (%s)", e)
+        return embedder
+
+
+def _elapsed(t0: float) -> dict[str, float]:
+    return {"retrieval_ms": 0.0, "total_ms": round((time.perf_counter() - t0) * 1000, 2)}
 
 
 def _load_calibration() -> calib.Calibration:
