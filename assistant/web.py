@@ -209,9 +209,7 @@ def render_chat_answer(question: str, a: Answer, shown: str | None = None, final
     parts = [f'<div class="answer answer-{kind}{done}">', _BADGES.get(kind, "")]
     if a.notice:
         parts.append(f'<div class="notice">{esc(a.notice)}</div>')
-    parts.append(answer_body(a, text))
-    if kind == "error" and final:
-        parts.append(f'<p class="error-detail">{esc(a.error)}</p>')
+    parts.append(answer_body(a, text))  # an error Answer's text already says what failed
     if final:
         parts.append(turn_meta(question, a))
     parts.append("</div>")
@@ -283,15 +281,12 @@ def render_article(art: Article, latest: list[Citation], earlier: list[Citation]
     The latest answer's sentences carry their [n]; sentences cited earlier in the
     conversation stay lightly marked so the markers of older turns still lead somewhere.
     """
-    marks: dict[Span, str] = {}
-    for c in earlier:
-        if c.source == art.source:
-            for s, e in cited_spans(c):
-                marks[(s, e)] = f'<mark id="{anchor_id(c.source, s)}" class="earlier">'
-    for n, c in enumerate(latest, 1):
-        if c.source == art.source:
-            for s, e in cited_spans(c):
-                marks[(s, e)] = f'<mark id="{anchor_id(c.source, s)}" class="latest" data-n="{n}">'
+    def tags(citations: list[Citation], attrs: str) -> dict[Span, str]:
+        return {(s, e): f'<mark id="{anchor_id(c.source, s)}" {attrs.format(n=n)}>'
+                for n, c in enumerate(citations, 1) if c.source == art.source for s, e in cited_spans(c)}
+
+    now = tags(latest, 'class="latest" data-n="{n}"')
+    marks = {**tags(earlier, 'class="earlier"'), **now}  # the latest answer's look wins
     lines = []
     for m in re.finditer(r"[^\r\n]+", art.text):
         line = m.group()
@@ -300,7 +295,7 @@ def render_article(art: Article, latest: list[Citation], earlier: list[Citation]
         tag = "h3" if line.strip() in art.headings else "p"
         inside = [(span, t) for span, t in marks.items() if span[0] < m.end() and span[1] > m.start()]
         lines.append(f"<{tag}>{highlight(line, m.start(), inside)}</{tag}>")
-    count = sum(1 for span in marks if 'class="latest"' in marks[span])
+    count = len(now)
     note = f"{count} sentence{'s' * (count != 1)} cited by the latest answer" if count else "no citation in the latest answer"
     return (f'<section class="article"><div class="art-head"><span class="file">{esc(art.source)}</span>'
             f'<span class="muted">{note}</span></div>{"".join(lines)}</section>')
@@ -423,10 +418,13 @@ def make_theme() -> gr.themes.Base:
 def safe_answer(assistant, question: Any, history: list[dict] | None) -> Answer:
     """``assistant.answer`` that never raises: a failure becomes an error Answer."""
     try:
-        return assistant.answer(question if isinstance(question, str) else str(question or ""), history)
+        answer = assistant.answer(question if isinstance(question, str) else str(question or ""), history)
     except Exception as e:  # the UI must show a message, never a traceback
         log.exception("answer failed")
         return error_answer(question, f"{type(e).__name__}: {e}")
+    if answer.error:
+        log.warning("cannot answer: %s", answer.error)
+    return answer
 
 
 @dataclass
@@ -525,7 +523,7 @@ class WebApp:
 
 def build_app(assistant) -> gr.Blocks:
     """The Blocks app for ``assistant``. Launch it with ``launch()`` (theme, CSS, JS)."""
-    web = WebApp(assistant)
+    handlers = WebApp(assistant)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {TITLE}\nAsk about the article. Every answer quotes it and cites the "
                     "sentences it rests on; click a [n] to see the sentence in the article.",
@@ -548,17 +546,17 @@ def build_app(assistant) -> gr.Blocks:
                     with gr.Tab("Sources", id="sources", elem_id="sources-tab"):
                         sources = gr.HTML(SOURCES_EMPTY, elem_id="sources-panel", js_on_load=None)
                     with gr.Tab("Article", id="article", elem_id="article-tab"):
-                        article = gr.HTML(web.article_html([]), elem_id="article-panel", js_on_load=None)
+                        article = gr.HTML(handlers.article_html([]), elem_id="article-panel", js_on_load=None)
         outputs = [box, chat, sources, article, turns]
-        chat_event = dict(fn=web.respond, inputs=[box, turns], outputs=outputs,
+        chat_event = dict(fn=handlers.respond, inputs=[box, turns], outputs=outputs,
                           concurrency_id="answer", show_progress="minimal")
         box.submit(api_name="chat", **chat_event)
         send.click(api_visibility="private", **chat_event)
         examples.load_input_event.then(api_visibility="private", **chat_event)
-        clear.click(web.clear, None, outputs, queue=False, api_visibility="private")
+        clear.click(handlers.clear, None, outputs, queue=False, api_visibility="private")
         # The Chatbot's own trash icon empties only the chat; forget the turns with it.
-        chat.clear(web.clear, None, outputs, queue=False, api_visibility="private")
-        gr.api(web.ask, api_name="ask", concurrency_id="answer")
+        chat.clear(handlers.clear, None, outputs, queue=False, api_visibility="private")
+        gr.api(handlers.ask, api_name="ask", concurrency_id="answer")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return app
 
@@ -578,7 +576,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = 7860, *, 
 
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """``assistant serve``: load the model and index once, then serve until interrupted."""
-    from .answer import Assistant
+    from .answering import Assistant
 
     assistant = Assistant(settings or Settings.from_env())
     print("assistant: loading the model and the index…", flush=True)
