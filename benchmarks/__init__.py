@@ -1,0 +1,1 @@
+"""Performance benchmarks (run `python benchmarks/bench.py`)."""
