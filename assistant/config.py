@@ -20,6 +20,7 @@ ENV = {
     "ASSISTANT_MODE": "mode",
     "ASSISTANT_TOP_K": "top_k",
     "ASSISTANT_MAX_CHUNK_CHARS": "max_chunk_chars",
+    "ASSISTANT_ONNX": "onnx",
 }
 
 
@@ -37,6 +38,8 @@ class Settings:
         max_chunk_chars: upper bound on a chunk's length (chunks never split a sentence,
             so a single longer sentence stays whole).
         max_question_chars: longer questions are cut, with a notice on the answer.
+        onnx: export the model to ONNX at index time and embed queries with onnxruntime
+            (no torch at query time); off, or when export fails, queries use torch.
     """
 
     corpus_dir: Path = ROOT / "corpus"
@@ -46,6 +49,7 @@ class Settings:
     top_k: int = 5
     max_chunk_chars: int = 500
     max_question_chars: int = 2000
+    onnx: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
@@ -74,6 +78,12 @@ class Settings:
 
 
 def _convert(var: str, raw: str, typ: object) -> object:
+    if typ in ("bool", bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{var}={raw!r} is not one of 1/0, true/false, yes/no, on/off")
     if typ in ("int", int):
         try:
             return int(raw)

@@ -149,7 +149,7 @@ def evaluate(assistant, gold: list[GoldQuestion], mode: str, split: str) -> dict
                "latency_ms": round(ms, 2), "text": a.text}
         if q.kind != "unanswerable":
             gold_ids = gold_sentences(q, sent_ids)
-            r = retrieve(a.query or q.question, index, assistant.embedder, 10, mode)
+            r = retrieve(a.query or q.question, index, assistant.query_embedder, 10, mode)
             ranked = [groups[p.chunk.id] for p in r.passages]
             cited = [groups[by_span[(c.source, c.start, c.end)]] if (c.source, c.start, c.end) in by_span
                      else set() for c in a.citations]

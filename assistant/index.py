@@ -7,7 +7,9 @@ On disk, ``index_dir/current/`` holds plain files:
 * ``chunks.jsonl``: one Chunk per line, with its source offsets;
 * ``passages.faiss``: normalised passage vectors (inner product = cosine);
 * ``sentences.npy``: one normalised vector per sentence, in chunk order;
-* ``bm25_passages/``, ``bm25_sentences/``: bm25s indexes.
+* ``bm25_passages/``, ``bm25_sentences/``: bm25s indexes;
+* ``onnx/``: the model exported for torch-free queries (when export works), with a
+  probe vector in the manifest that proves, at load, that it still embeds the same.
 
 A build writes a fresh folder beside it and swaps it in with renames, so a crash never
 leaves a half-written index that loads. An index whose manifest does not match the
@@ -59,6 +61,7 @@ class Index:
     bm25_passages: Lexical
     bm25_sentences: Lexical
     manifest: dict
+    folder: Path | None = None  # where it was loaded from
 
     @property
     def dimension(self) -> int:
@@ -83,9 +86,15 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Files this large are checked by size, not hashed on every load: the ONNX model (90 MB)
+# would add a quarter second to every cold start, and it is checked end to end instead.
+HASH_LIMIT = 16 << 20
+
+
 def _files(folder: Path) -> dict[str, str]:
+    """A fingerprint of each file: sha256, or size only for files over HASH_LIMIT."""
     return {
-        p.relative_to(folder).as_posix(): _sha256(p)
+        p.relative_to(folder).as_posix(): _sha256(p) if p.stat().st_size <= HASH_LIMIT else f"size:{p.stat().st_size}"
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != "manifest.json"
     }
@@ -141,12 +150,29 @@ def build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
-    index.manifest = _save(index, manifest, settings.index_dir)
+    index.manifest = _save(index, manifest, settings.index_dir, embedder if settings.onnx else None)
+    index.folder = settings.index_dir / CURRENT
     say(f"index built in {manifest['build_seconds']:.1f}s: {settings.index_dir / CURRENT}")
     return index, unreadable
 
 
-def _save(index: Index, manifest: dict, index_dir: Path) -> dict:
+def _export_onnx(embedder: Embedder, folder: Path) -> dict:
+    """The ONNX export's manifest entry; an error entry (and one log line) if it fails."""
+    from .onnx_embedding import ExportError, PROBES, export
+
+    if not hasattr(embedder, "_load"):
+        return {"error": f"{type(embedder).__name__} has no ONNX export"}
+    try:
+        entry = export(embedder, folder)
+    except (ExportError, ImportError) as e:
+        log.warning("queries will use torch: ONNX %s", e)
+        shutil.rmtree(folder, ignore_errors=True)
+        return {"error": str(e)}
+    entry["probe_vector"] = [round(float(x), 6) for x in embedder.embed(PROBES[:1])[0]]
+    return entry
+
+
+def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | None = None) -> dict:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -161,6 +187,8 @@ def _save(index: Index, manifest: dict, index_dir: Path) -> dict:
         np.save(tmp / "sentences.npy", index.sentence_vectors)
         index.bm25_passages.save(tmp / "bm25_passages")
         index.bm25_sentences.save(tmp / "bm25_sentences")
+        if onnx_from is not None:
+            manifest = manifest | {"onnx": _export_onnx(onnx_from, tmp / "onnx")}
         manifest = manifest | {"files": _files(tmp)}
         # The manifest is written last: a folder without one never loads.
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -182,6 +210,7 @@ def load(settings: Settings, embedder: Embedder) -> Index:
     """Load the saved index, or raise IndexLoadError saying why it cannot be used."""
     import faiss
 
+    want = expected_manifest(settings, embedder)  # a missing corpus is its own error, not a rebuild
     folder = settings.index_dir / CURRENT
     mpath = folder / "manifest.json"
     if not mpath.is_file():
@@ -190,7 +219,6 @@ def load(settings: Settings, embedder: Embedder) -> Index:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise IndexLoadError(f"manifest unreadable ({e})") from None
-    want = expected_manifest(settings, embedder)
     for key, value in want.items():
         if manifest.get(key) != value:
             what = "corpus files changed" if key == "corpus" else f"{key} changed"
@@ -212,6 +240,7 @@ def load(settings: Settings, embedder: Embedder) -> Index:
             bm25_passages=Lexical.load(folder / "bm25_passages"),
             bm25_sentences=Lexical.load(folder / "bm25_sentences"),
             manifest=manifest,
+            folder=folder,
         )
     except IndexLoadError:
         raise

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import index as index_mod
 from assistant.errors import IndexLoadError
-from assistant.index import CURRENT, build, embed_text, load, load_or_build
+from assistant.index import CURRENT, build, embed_text, load, load_or_build, sentence_texts
 from assistant.retrieval import dense_scores, retrieve
 
 from .conftest import HashingEmbedder
@@ -103,10 +103,16 @@ def test_a_crash_on_the_first_build_leaves_nothing_that_loads(settings, monkeypa
 def test_faiss_scores_and_ranking_match_brute_force_numpy(settings):
     emb = HashingEmbedder()
     idx = build(settings, emb)[0]
-    vecs = emb.embed([embed_text(c) for c in idx.chunks])
+    passage_vecs = emb.embed([embed_text(c) for c in idx.chunks])
+    sentence_vecs = emb.embed(sentence_texts(idx.chunks))
+    owner = np.repeat(np.arange(len(idx.chunks)), [len(c.sentences) for c in idx.chunks])
     for q in ["Who is the new CEO?", "fuel economy of e-POWER", "Honda merger talks", "NACS port"]:
         qv = emb.embed([q])[0]
-        brute = vecs @ qv
+        brute = passage_vecs @ qv
         np.testing.assert_allclose(dense_scores(qv, idx), brute, rtol=1e-5, atol=1e-6)
+        # the dense score retrieval ranks by: the passage's cosine or its best sentence's, whichever is higher
+        best_sentence = np.array([(sentence_vecs @ qv)[owner == i].max() for i in range(len(idx.chunks))])
+        expected = np.maximum(brute, best_sentence)
         r = retrieve(q, idx, emb, k=len(idx.chunks), mode="dense")
-        assert [p.dense for p in r.passages] == pytest.approx(sorted(brute, reverse=True), abs=1e-6)
+        assert [p.dense for p in r.passages] == pytest.approx(sorted(expected, reverse=True), abs=1e-5)
+        assert [p.chunk.id for p in r.passages][:1] == [int(np.argmax(expected))]

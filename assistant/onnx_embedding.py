@@ -1,0 +1,124 @@
+"""A torch-free query embedder: the sentence-transformers model exported to ONNX.
+
+At index time the model's transformer is exported next to the index with its tokenizer
+and pooling settings, and checked on probe texts against sentence-transformers (the
+reference); at query time onnxruntime + tokenizers + numpy reproduce the same vectors
+without importing torch, which is what makes a cold `assistant ask` fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+FOLDER = "onnx"
+MIN_COSINE = 0.9999
+PROBES = [
+    "Who is Nissan's incoming CEO?",
+    "fuel economy at highway speeds",
+    "Ein ganz anderer Satz, auf Deutsch.",
+    "a",
+    "The quick brown fox jumps over the lazy dog. " * 40,  # longer than the model's window
+]
+
+
+class ExportError(Exception):
+    """The model could not be exported, or its export does not match the reference."""
+
+
+def export(embedder, folder: Path) -> dict:
+    """Export a SentenceTransformerEmbedder's model to ``folder`` and check it.
+
+    Returns the manifest entry: the lowest cosine with the reference on the probes.
+    Raises ExportError when the model's layout is not Transformer + mean Pooling
+    (+ Normalize), when export fails, or when the check falls below MIN_COSINE.
+    """
+    model = embedder._load()
+    kinds = [type(m).__name__ for m in model]
+    if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]):
+        raise ExportError(f"module layout {kinds} is not Transformer + Pooling (+ Normalize)")
+    pooling = model[1].get_config_dict().get("pooling_mode", "")
+    if pooling not in ("mean", ["mean"]):
+        raise ExportError(f"pooling mode {pooling!r} is not mean")
+    try:
+        import torch
+
+        hf, tokenizer = model[0].auto_model, model[0].tokenizer
+        sample = tokenizer(["probe text"], return_tensors="pt")
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
+
+        class Hidden(torch.nn.Module):
+            def __init__(self, inner):
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, *args):
+                return self.inner(**dict(zip(names, args))).last_hidden_state
+
+        folder.mkdir(parents=True, exist_ok=True)
+        axes = {n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]}
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
+            torch.onnx.export(Hidden(hf.eval()), tuple(sample[n] for n in names), str(folder / "model.onnx"),
+                              input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
+                              opset_version=17, dynamo=False)
+        tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+        config = {"max_length": int(model.max_seq_length), "inputs": names, "pad_id": int(tokenizer.pad_token_id),
+                  "pad_token": tokenizer.pad_token, "normalize": kinds[2:] == ["Normalize"]}
+        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    except Exception as e:  # exporters fail in many ways; the caller falls back to torch
+        raise ExportError(f"export failed: {type(e).__name__}: {e}") from e
+    cosine = float(np.min(np.sum(embedder.embed(PROBES) * OnnxEmbedder(folder, embedder.name).embed(PROBES), axis=1)))
+    if cosine < MIN_COSINE:
+        raise ExportError(f"export differs from the reference (lowest probe cosine {cosine:.6f} < {MIN_COSINE})")
+    return {"folder": FOLDER, "probe_cosine_min": round(cosine, 7), "probes": len(PROBES)}
+
+
+class OnnxEmbedder:
+    """Runs an exported model: tokenizers -> onnxruntime -> mean pooling -> L2 norm."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name = name
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self._inputs = cfg["inputs"]
+        self._normalize = cfg["normalize"]
+        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tok.enable_truncation(cfg["max_length"])
+        self._tok.enable_padding(pad_id=cfg["pad_id"], pad_token=cfg["pad_token"])
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 3
+        self._session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        self._dim = int(self._session.get_outputs()[0].shape[-1])
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return self._dim
+
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        out = []
+        for i in range(0, len(texts), batch_size):
+            with self._lock:
+                enc = self._tok.encode_batch(list(texts[i : i + batch_size]))
+            feeds = {
+                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+            }
+            hidden = self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+            if self._normalize:
+                pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out.append(pooled.astype(np.float32))
+        return np.vstack(out) if out else np.zeros((0, self._dim), dtype=np.float32)
