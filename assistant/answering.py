@@ -59,8 +59,9 @@ def candidates(r: Retrieval, index: Index) -> list[Candidate]:
     out = []
     for p in r.passages[:SENTENCE_PASSAGES]:
         row0 = index.sentence_rows[p.chunk.id]
+        cosines = np.asarray(index.sentence_vectors[row0 : row0 + len(p.chunk.sentences)]) @ r.vector
         for j, (s, e) in enumerate(p.chunk.sentences):
-            cos = float(r.sentences[row0 + j])
+            cos = float(cosines[j])
             score = W_COSINE * cos + W_LEXICAL * float(sent_lex[row0 + j]) + W_PASSAGE * p.score / top
             text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
             out.append(Candidate(p, (s, e), text, score, cos))

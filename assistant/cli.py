@@ -21,7 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("index", help="build (or rebuild) the index")
+    ix = sub.add_parser("index", help="build the index; files unchanged since the last one keep their vectors")
+    ix.add_argument("--full", action="store_true", help="re-embed every file")
 
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
@@ -72,10 +73,12 @@ def _settings(args):
 def _run(args) -> int:
     if args.command == "index":
         from .embedding import SentenceTransformerEmbedder
-        from .index import build
+        from .index import build, reusable
 
         settings = _settings(args)
-        _, bad = build(settings, SentenceTransformerEmbedder(settings.model), progress=True, report=print)
+        embedder = SentenceTransformerEmbedder(settings.model)
+        previous = None if args.full else reusable(settings, embedder)
+        _, bad = build(settings, embedder, progress=True, report=print, previous=previous)
         for b in bad:
             print(f"skipped {b.source}: {b.reason}", file=sys.stderr)
         return 0

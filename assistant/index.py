@@ -25,13 +25,13 @@ import os
 import shutil
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .chunking import chunk_documents
+from .chunking import chunk_document
 from .config import Settings
 from .corpus import Unreadable, fingerprint, read_corpus
 from .embedding import Embedder
@@ -112,47 +112,124 @@ def sentence_texts(chunks: list[Chunk]) -> list[str]:
     return [c.text[s - c.start : e - c.start] for c in chunks for s, e in c.sentences]
 
 
+# Exact search while it is cheap; HNSW beyond. Measured on this 2-core machine with 384-d
+# vectors: a flat search takes ~1 ms at 10k passages, ~8 ms at 50k, ~15 ms at 100k (a query
+# embedding takes ~3 ms); HNSW (M=32, efConstruction=120, efSearch=256) answers in ~1 ms at
+# 100k with recall@10 0.993 against exact search. See benchmarks/scale.py.
+EXACT_LIMIT = 20_000
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 120, 256
+
+
+def dense_index(vectors: np.ndarray):
+    """A FAISS inner-product index over normalised vectors, its type chosen by size."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) <= EXACT_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.add(vectors)
+    return index
+
+
+@dataclass
+class _Part:
+    """One corpus file's chunks and vectors, embedded now or reused from the last index."""
+
+    chunks: list[Chunk]
+    passage_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+
+
+def _reuse(previous: Index | None, corpus: dict[str, str]) -> dict[str, _Part]:
+    """The parts of ``previous`` whose files are byte-for-byte unchanged."""
+    if previous is None:
+        return {}
+    old = previous.manifest.get("corpus", {})
+    keep = {src for src, digest in corpus.items() if old.get(src) == digest}
+    parts: dict[str, _Part] = {}
+    pvec = previous.passages.reconstruct_n(0, previous.passages.ntotal) if keep else None
+    for c in previous.chunks:
+        if c.source in keep:
+            part = parts.setdefault(c.source, _Part([], [], []))
+            part.chunks.append(c)
+            part.passage_vectors.append(pvec[c.id])
+            row = previous.sentence_rows[c.id]
+            part.sentence_vectors.extend(previous.sentence_vectors[row : row + len(c.sentences)])
+    for part in parts.values():
+        part.passage_vectors = np.asarray(part.passage_vectors, dtype=np.float32)
+        part.sentence_vectors = np.asarray(part.sentence_vectors, dtype=np.float32)
+    return parts
+
+
 def build(
     settings: Settings,
     embedder: Embedder,
     progress: bool = False,
     report: Callable[[str], None] | None = None,
+    previous: Index | None = None,
 ) -> tuple[Index, list[Unreadable]]:
-    """Read the corpus, chunk, embed, and save a new index under ``settings.index_dir``."""
-    import faiss
+    """Read the corpus, chunk, embed, and save a new index under ``settings.index_dir``.
 
+    With ``previous`` (an index of the same model and chunking), files whose bytes did not
+    change keep their vectors and only new or changed files are embedded; the passages
+    of deleted files are dropped.
+    """
     say = report or (lambda msg: log.info("%s", msg))
     t0 = time.perf_counter()
     docs, unreadable = read_corpus(settings.corpus_dir)
-    chunks = chunk_documents(docs, settings.max_chunk_chars)
-    if not chunks:
+    want = expected_manifest(settings, embedder)
+    reused = _reuse(previous, want["corpus"])
+    parts = [reused.get(d.source) or _Part(chunk_document(d, settings.max_chunk_chars)) for d in docs]
+    fresh = [c for p in parts if p.passage_vectors is None for c in p.chunks]
+    n_reused = sum(len(p.chunks) for p in parts if p.passage_vectors is not None)
+    if not fresh and not n_reused:
         raise AssistantError(f"the files in {settings.corpus_dir} hold no text to index")
-    sents = sentence_texts(chunks)
-    say(f"indexing {len(docs)} file(s): {len(chunks)} passages, {len(sents)} sentences")
-    pvec = embedder.embed([embed_text(c) for c in chunks], progress=progress)
-    svec = embedder.embed(sents, progress=progress)
-    dense = faiss.IndexFlatIP(pvec.shape[1])
-    dense.add(pvec)
+    say(f"indexing {len(docs)} file(s): {len(fresh)} passages to embed, {n_reused} reused from the last index")
+    t_embed = time.perf_counter()
+    if fresh:
+        pvec = iter(embedder.embed([embed_text(c) for c in fresh], progress=progress))
+        svec = iter(embedder.embed(sentence_texts(fresh), progress=progress))
+        for p in parts:
+            if p.passage_vectors is None:
+                p.passage_vectors = np.array([next(pvec) for _ in p.chunks], dtype=np.float32)
+                p.sentence_vectors = np.array([next(svec) for c in p.chunks for _ in c.sentences], dtype=np.float32)
+    embed_s = time.perf_counter() - t_embed
+    chunks = [replace(c, id=i) for i, c in enumerate(c for p in parts for c in p.chunks)]
+    dim = next(p.passage_vectors.shape[1] for p in parts if p.passage_vectors.size)
+    pvecs = np.concatenate([p.passage_vectors.reshape(-1, dim) for p in parts])
+    svecs = np.concatenate([p.sentence_vectors.reshape(-1, dim) for p in parts])
+    passages = dense_index(pvecs)
     index = Index(
         chunks=chunks,
-        passages=dense,
-        sentence_vectors=svec,
+        passages=passages,
+        sentence_vectors=svecs,
         sentence_rows=sentence_rows(chunks),
         bm25_passages=Lexical.build([embed_text(c) for c in chunks]),
-        bm25_sentences=Lexical.build(sents),
+        bm25_sentences=Lexical.build(sentence_texts(chunks)),
         manifest={},
     )
-    manifest = expected_manifest(settings, embedder) | {
-        "dimension": int(pvec.shape[1]),
+    rate = len(fresh) / embed_s if fresh and embed_s > 0 else 0.0
+    manifest = want | {
+        "dimension": int(dim),
+        "dense_index": type(passages).__name__,
         "passages": len(chunks),
-        "sentences": len(sents),
+        "sentences": len(svecs),
+        "embedded": len(fresh),
+        "reused": n_reused,
+        "passages_per_second": round(rate, 1),
         "unreadable": {u.source: u.reason for u in unreadable},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
     index.manifest = _save(index, manifest, settings.index_dir, embedder if settings.onnx else None)
     index.folder = settings.index_dir / CURRENT
-    say(f"index built in {manifest['build_seconds']:.1f}s: {settings.index_dir / CURRENT}")
+    speed = f", {rate:,.0f} passages/s" if fresh else ""
+    say(f"index built in {time.perf_counter() - t0:.1f}s ({len(chunks)} passages, {type(passages).__name__}"
+        f"{speed}): {index.folder}")
     return index, unreadable
 
 
@@ -206,24 +283,17 @@ def _swap(new: Path, current: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def load(settings: Settings, embedder: Embedder) -> Index:
-    """Load the saved index, or raise IndexLoadError saying why it cannot be used."""
+def _read(folder: Path) -> Index:
+    """Load the index files in ``folder``, checking they are whole; no staleness check."""
     import faiss
 
-    want = expected_manifest(settings, embedder)  # a missing corpus is its own error, not a rebuild
-    folder = settings.index_dir / CURRENT
     mpath = folder / "manifest.json"
     if not mpath.is_file():
         raise IndexLoadError(f"no index at {folder}")
     try:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise IndexLoadError(f"manifest unreadable ({e})") from None
-    for key, value in want.items():
-        if manifest.get(key) != value:
-            what = "corpus files changed" if key == "corpus" else f"{key} changed"
-            raise IndexLoadError(f"index is stale: {what}")
-    try:
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexLoadError(f"index is stale: format {manifest.get('format_version')} is not {FORMAT_VERSION}")
         if _files(folder) != manifest.get("files"):
             raise IndexLoadError("index is corrupt: its files do not match their checksums")
         chunks = [
@@ -231,7 +301,10 @@ def load(settings: Settings, embedder: Embedder) -> Index:
             for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
         ]
         passages = faiss.read_index(str(folder / "passages.faiss"))
-        svec = np.load(folder / "sentences.npy", allow_pickle=False)
+        if hasattr(passages, "hnsw"):
+            passages.hnsw.efSearch = HNSW_EF_SEARCH
+        # Memory-mapped: a large corpus's sentence vectors are paged in only where read.
+        svec = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
         index = Index(
             chunks=chunks,
             passages=passages,
@@ -252,12 +325,35 @@ def load(settings: Settings, embedder: Embedder) -> Index:
     return index
 
 
+def load(settings: Settings, embedder: Embedder) -> Index:
+    """Load the saved index, or raise IndexLoadError saying why it cannot be used."""
+    want = expected_manifest(settings, embedder)  # a missing corpus is its own error, not a rebuild
+    index = _read(settings.index_dir / CURRENT)
+    for key, value in want.items():
+        if index.manifest.get(key) != value:
+            what = "corpus files changed" if key == "corpus" else f"{key} changed"
+            raise IndexLoadError(f"index is stale: {what}")
+    return index
+
+
+def reusable(settings: Settings, embedder: Embedder) -> Index | None:
+    """The saved index if its vectors can be reused (same model and chunking), else None."""
+    try:
+        index = _read(settings.index_dir / CURRENT)
+    except IndexLoadError:
+        return None
+    same = index.manifest.get("model") == embedder.name and index.manifest.get("chunking") == {
+        "max_chars": settings.max_chunk_chars, "sentence_aware": True}
+    return index if same else None
+
+
 def load_or_build(
     settings: Settings, embedder: Embedder, report: Callable[[str], None] | None = None
 ) -> Index:
-    """The saved index if it is usable; otherwise a rebuilt one, with a log line saying why."""
+    """The saved index if it is usable; otherwise a rebuilt one, with a log line saying why.
+    Files that did not change since the last index keep their vectors."""
     try:
         return load(settings, embedder)
     except IndexLoadError as e:
         (report or log.warning)(f"rebuilding the index: {e}")
-    return build(settings, embedder, report=report)[0]
+    return build(settings, embedder, report=report, previous=reusable(settings, embedder))[0]

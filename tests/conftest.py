@@ -23,9 +23,11 @@ class HashingEmbedder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.texts: list[str] = []
 
     def embed(self, texts, *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         self.calls += 1
+        self.texts += list(texts)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
