@@ -73,10 +73,18 @@ def _settings(args):
 def _run(args) -> int:
     if args.command == "index":
         from .embedding import SentenceTransformerEmbedder
-        from .index import build, reusable
+        from .errors import IndexLoadError
+        from .index import build, load, reusable
 
         settings = _settings(args)
         embedder = SentenceTransformerEmbedder(settings.model)
+        if not args.full:
+            try:
+                current = load(settings, embedder)
+                print(f"index is up to date ({len(current.chunks)} passages): {current.folder}")
+                return 0
+            except IndexLoadError as e:
+                print(f"updating the index: {e}")
         previous = None if args.full else reusable(settings, embedder)
         _, bad = build(settings, embedder, progress=True, report=print, previous=previous)
         for b in bad:

@@ -117,6 +117,7 @@ def sentence_texts(chunks: list[Chunk]) -> list[str]:
 # embedding takes ~3 ms); HNSW (M=32, efConstruction=120, efSearch=256) answers in ~1 ms at
 # 100k with recall@10 0.993 against exact search. See benchmarks/scale.py.
 EXACT_LIMIT = 20_000
+PROGRESS_FROM = 256  # passages to embed before a progress bar is worth showing
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 120, 256
 
 
@@ -189,10 +190,13 @@ def build(
     if not fresh and not n_reused:
         raise AssistantError(f"the files in {settings.corpus_dir} hold no text to index")
     say(f"indexing {len(docs)} file(s): {len(fresh)} passages to embed, {n_reused} reused from the last index")
+    if fresh:
+        embedder.dimension  # load the model first, so the rate below is embedding alone
     t_embed = time.perf_counter()
     if fresh:
-        pvec = iter(embedder.embed([embed_text(c) for c in fresh], progress=progress))
-        svec = iter(embedder.embed(sentence_texts(fresh), progress=progress))
+        bar = progress and len(fresh) >= PROGRESS_FROM
+        pvec = iter(embedder.embed([embed_text(c) for c in fresh], progress=bar))
+        svec = iter(embedder.embed(sentence_texts(fresh), progress=bar))
         for p in parts:
             if p.passage_vectors is None:
                 p.passage_vectors = np.array([next(pvec) for _ in p.chunks], dtype=np.float32)
@@ -225,7 +229,7 @@ def build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
-    index.manifest = _save(index, manifest, settings.index_dir, embedder if settings.onnx else None)
+    index.manifest = _save(index, manifest, settings.index_dir, embedder if settings.onnx else None, previous)
     index.folder = settings.index_dir / CURRENT
     speed = f", {rate:,.0f} passages/s" if fresh else ""
     say(f"index built in {time.perf_counter() - t0:.1f}s ({len(chunks)} passages, {type(passages).__name__}"
@@ -249,7 +253,29 @@ def _export_onnx(embedder: Embedder, folder: Path) -> dict:
     return entry
 
 
-def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | None = None) -> dict:
+def _reuse_onnx(previous: Index | None, embedder: Embedder, folder: Path) -> dict | None:
+    """The previous index's export of the same model, hard-linked (or copied) into ``folder``;
+    it is checked again at load time against its probe vector."""
+    entry = (previous.manifest.get("onnx") or {}) if previous and previous.folder else {}
+    if "probe_vector" not in entry or previous.manifest.get("model") != embedder.name:
+        return None
+    try:
+        shutil.copytree(previous.folder / entry["folder"], folder, copy_function=_link_or_copy)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return entry
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | None = None,
+          previous: Index | None = None) -> dict:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -265,7 +291,8 @@ def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | N
         index.bm25_passages.save(tmp / "bm25_passages")
         index.bm25_sentences.save(tmp / "bm25_sentences")
         if onnx_from is not None:
-            manifest = manifest | {"onnx": _export_onnx(onnx_from, tmp / "onnx")}
+            entry = _reuse_onnx(previous, onnx_from, tmp / "onnx") or _export_onnx(onnx_from, tmp / "onnx")
+            manifest = manifest | {"onnx": entry}
         manifest = manifest | {"files": _files(tmp)}
         # The manifest is written last: a folder without one never loads.
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")

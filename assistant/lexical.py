@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 import numpy as np
+
+
+@functools.lru_cache(maxsize=1)
+def _bm25s():
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG on import, which prints a line per index built
+    # through any handler the application configured.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 @functools.lru_cache(maxsize=1)
@@ -17,9 +28,7 @@ def _stemmer():
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, English stop words removed, Snowball-stemmed word tokens."""
-    import bm25s
-
-    return bm25s.tokenize(
+    return _bm25s().tokenize(
         list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
 
@@ -32,9 +41,7 @@ class Lexical:
 
     @classmethod
     def build(cls, texts: list[str]) -> "Lexical":
-        import bm25s
-
-        bm25 = bm25s.BM25()
+        bm25 = _bm25s().BM25()
         bm25.index(tokenize(texts), show_progress=False)
         return cls(bm25)
 
@@ -43,9 +50,7 @@ class Lexical:
 
     @classmethod
     def load(cls, folder: Path) -> "Lexical":
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
+        return cls(_bm25s().BM25.load(str(folder), show_progress=False, verbosity=0))
 
     @property
     def size(self) -> int:
