@@ -6,18 +6,19 @@ Run from the repository root with the project's interpreter::
 
 What it measures, all in one run:
 
-1. **Embedding floor**: ``embedder.embed([q])`` for one question, with the same
-   all-MiniLM-L6-v2 model the assistant uses. No answer can be faster than embedding
-   its own question, so this is the floor.
+1. **Embedding floor**: ``query_embedder.embed([q])`` for one question, with the
+   embedder answer() itself uses (the ONNX export of all-MiniLM-L6-v2 when the index
+   carries one), and, for reference, the sentence-transformers (torch) embedder. No
+   answer can be faster than embedding its own question, so the first is the floor.
 2. **Warm answer()**: ``Assistant.answer(q)`` after ``warm_up()`` and an untimed pass
    over every question (torch runs a new input length slower the first time), on the
    same questions. Questions answer() turns away without retrieving (empty input,
    instructions such as "ignore your instructions") are left out of both timings,
    since they never embed anything. The embed and answer calls are *interleaved* (one of
    each per question, their order flipped every round) so both see the same load.
-3. **Ratio** answer p50 / embed p50. The target is at most 1.5x: everything
+3. **Ratio** answer p50 / embed p50. The target is at most 1.3x: everything
    answer() does besides embedding the question (BM25, FAISS, sentence scoring,
-   calibration) should cost less than half an embedding.
+   calibration) should cost less than a third of an embedding.
 4. **Index build**: ``index.build()`` on a temporary copy of the corpus into a
    temporary index folder (the repository's ``index/`` is never touched), with the
    model already loaded, so the figure is chunking + embedding + saving only.
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     from assistant.config import Settings
 
 GOLD = ROOT / "tests" / "gold" / "questions.jsonl"
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.3  # warm answer() p50 against the query embedding it runs on (issue 5)
 WARMUP_CALLS = 5  # untimed rounds after each question has been seen once
 GNU_TIME = Path("/usr/bin/time")
 CLI_QUESTION = "Who is Nissan's incoming CEO?"
@@ -196,7 +197,9 @@ def bench_warm(settings, embedder, questions: list[str], repeats: int) -> dict[s
 
     def calls() -> dict[str, Callable[[int], Any]]:
         pick = lambda i: asked[i % len(asked)]  # noqa: E731
-        return {"embed": lambda i: embedder.embed([pick(i)]), "answer": lambda i: assistant.answer(pick(i))}
+        return {"embed": lambda i: assistant.query_embedder.embed([pick(i)]),
+                "embed_torch": lambda i: embedder.embed([pick(i)]),
+                "answer": lambda i: assistant.answer(pick(i))}
 
     # Untimed: every question once through both calls (torch runs a new input length
     # slower the first time). Questions answer() turns away before retrieval (empty ones,
@@ -212,11 +215,14 @@ def bench_warm(settings, embedder, questions: list[str], repeats: int) -> dict[s
     if errors:
         raise BenchError(f"answer() reported {len(errors)} error(s), first: {errors[0]}")
     embed, answer = summary_ms(t["embed"].seconds), summary_ms(t["answer"].seconds)
+    torch_embed = summary_ms(t["embed_torch"].seconds)
     inner = summary_ms([a.timings_ms["total_ms"] / 1000.0 for a in answers if "total_ms" in a.timings_ms])
     return {
         "questions_timed": len(asked),
         "questions_skipped": [q for q in questions if q not in asked],
+        "query_embedder": type(assistant.query_embedder).__name__,
         "embed_ms": embed,
+        "embed_torch_ms": torch_embed,
         "answer_ms": answer,
         "answer_internal_total_ms": inner,
         "answered_share": sum(a.answerable for a in answers) / len(answers),
@@ -340,7 +346,8 @@ def render(res: dict[str, Any]) -> str:
         f"  timed: {w['questions_timed']}; skipped, answered without retrieval: {len(w['questions_skipped'])}",
         "",
         f"  {'milliseconds':<34} {'p50':>9} {'p95':>9} {'min':>9} {'max':>9} {'n':>5}",
-        row("embed([q])  (floor)", w["embed_ms"]),
+        row(f"embed([q])  ({w['query_embedder']}: floor)", w["embed_ms"]),
+        row("embed([q])  (sentence-transformers)", w["embed_torch_ms"]),
         row("answer(q)  (warm, wall)", w["answer_ms"]),
         row("answer(q)  (its own total_ms)", w["answer_internal_total_ms"]),
         row("index build (model loaded)", b["build_ms"], f"{b['passages']} passages"),
