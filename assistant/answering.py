@@ -70,9 +70,12 @@ def candidates(r: Retrieval, index: Index) -> list[Candidate]:
 
 
 def choose(cands: list[Candidate], kind: str) -> list[Candidate]:
-    """The best sentence, those close to it, and one holding the asked-for kind if needed."""
+    """The best sentence, those close to it, and one holding the asked-for kind if needed;
+    just the best one when it already holds the kind asked for."""
     if not cands:
         return []
+    if kind and has_kind(kind, [cands[0].text]):
+        return cands[:1]  # the best sentence holds the name/date/number asked for: it alone answers
     best = cands[0].score
     home = cands[0].passage.chunk.id
     chosen = [c for c in cands if c.score >= (NEIGHBOUR_RATIO if c.passage.chunk.id == home else KEEP_RATIO) * best]

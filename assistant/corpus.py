@@ -78,20 +78,14 @@ def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Unreadable]]:
 
 
 def fingerprint(corpus_dir: Path) -> dict[str, str]:
-    """sha256 of each indexable file's bytes, by relative name: what makes an index stale."""
-    return {
-        p.relative_to(corpus_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in corpus_files(corpus_dir)
-        if _readable(p)
-    }
-
-
-def _readable(p: Path) -> bool:
-    try:
-        p.read_bytes()
-        return True
-    except OSError:
-        return False
+    """sha256 of each readable indexable file's bytes, by relative name: what makes an index stale."""
+    out = {}
+    for p in corpus_files(corpus_dir):
+        try:
+            out[p.relative_to(corpus_dir).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError:
+            continue  # read_corpus reports it by name
+    return out
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
