@@ -17,7 +17,7 @@ from . import calibration as calib
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import answer_kind, has_kind, short_answer
+from .extract import answer_kind, find_short_answer, has_kind
 from .index import Index, load_or_build
 from .lexical import tokenize
 from .query import capitalised_words, clean, has_words, is_instruction, standalone
@@ -70,12 +70,9 @@ def candidates(r: Retrieval, index: Index) -> list[Candidate]:
 
 
 def choose(cands: list[Candidate], kind: str) -> list[Candidate]:
-    """The best sentence, those close to it, and one holding the asked-for kind if needed;
-    just the best one when it already holds the kind asked for."""
+    """The best sentence, those close to it, and one holding the asked-for kind if needed."""
     if not cands:
         return []
-    if kind and has_kind(kind, [cands[0].text]):
-        return cands[:1]  # the best sentence holds the name/date/number asked for: it alone answers
     best = cands[0].score
     home = cands[0].passage.chunk.id
     chosen = [c for c in cands if c.score >= (NEIGHBOUR_RATIO if c.passage.chunk.id == home else KEEP_RATIO) * best]
@@ -111,9 +108,11 @@ def _citation(p: Passage, sentences: list[Span]) -> Citation:
 
 def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Citation]]:
     """Answer text with [n] markers numbered by first use, the short answer, the citations."""
-    short = short_answer(question, [c.text for c in chosen])
-    if short:  # the sentence the short answer comes from leads, so markers stay in order of use
-        chosen = sorted(chosen, key=lambda c: short not in c.text)
+    short, i, anchored = find_short_answer(question, [c.text for c in chosen])
+    if short and anchored:  # the question's words point at it: its sentence alone answers
+        chosen = [chosen[i]]
+    elif short and i != 0:  # unanchored and not in the best sentence: too weak to lead with
+        short = ""
     order: dict[int, int] = {}  # chunk id -> citation number
     used: dict[int, list[Span]] = {}
     for c in chosen:

@@ -11,10 +11,11 @@ import re
 
 PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "money"
 
-_KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
+_KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
+    (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
     (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much (money|does|do|did|will|is|are)|revenue|profit|"
                        r"earn(ed|ings)?|worth|valuation|salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?)\b", re.I)),
-    (PERCENT, re.compile(r"\b(percent(age)?|%|how much (better|more|less|higher|lower|worse|improve\w*))", re.I)),
+    (PERCENT, re.compile(r"\bhow much (better|more|less|higher|lower|worse|improve\w*)", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
     (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
     (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
@@ -52,26 +53,60 @@ def _fresh(candidate: str, question: str) -> bool:
 
 
 def _people(sentence: str) -> list[str]:
-    out = []
-    for m in _NAME.finditer(sentence):
-        words = m.group().split()
-        # Titles come before a name ("Chief Planning Officer Jane Doe"); a name is its last two words.
-        out.append(" ".join(words[-2:]))
-    return out
+    # Titles come before a name ("Chief Planning Officer Jane Doe"); a name is its last two words.
+    return [" ".join(m.group().split()[-2:]) for m in _NAME.finditer(sentence)]
+
+
+CONTEXT_WORDS = 6  # words either side of a candidate that may echo the question
+# Interrogatives say what kind of answer is wanted, not what it is about ("who" would
+# otherwise match every relative clause).
+_INTERROGATIVES = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "much", "mani"}
+
+
+def _context_score(question_terms: set[str], sentence: str, start: int, end: int) -> int:
+    """How many of the question's content words stand within a few words of a candidate:
+    "incoming CEO Ivan Espinosa" answers "Who is the incoming CEO?", "outgoing CEO Makoto
+    Uchida" less so."""
+    from .lexical import tokenize
+
+    left = sentence[:start].split()[-CONTEXT_WORDS:]
+    right = sentence[end:].split()[:CONTEXT_WORDS]
+    return len(question_terms & set(tokenize([" ".join(left + right)])[0]))
+
+
+def find_short_answer(question: str, sentences: list[str], kind: str | None = None) -> tuple[str, int, int]:
+    """The best candidate of the asked-for kind that the question does not already contain.
+
+    Returns (candidate, index of its sentence, context score); ("", -1, 0) when there is
+    none. Candidates are ranked by how many question words surround them, then by the
+    order of the sentences (best first) and their place in the sentence.
+    """
+    from .lexical import tokenize
+
+    kind = answer_kind(question) if kind is None else kind
+    if not kind:
+        return "", -1, 0
+    terms = set(tokenize([question])[0]) - _INTERROGATIVES
+    best: tuple[int, int, int, str] | None = None  # (-score, sentence, position, text)
+    for i, sentence in enumerate(sentences):
+        if kind == PERSON:
+            found = [(m.start(), m.end(), " ".join(m.group().split()[-2:])) for m in _NAME.finditer(sentence)]
+        else:
+            found = [(m.start(), m.end(), m.group().strip()) for m in _PATTERNS[kind].finditer(sentence)]
+        for start, end, cand in found:
+            if _fresh(cand, question):
+                key = (-_context_score(terms - set(tokenize([cand])[0]), sentence, start, end), i, start, cand)
+                best = key if best is None or key < best else best
+    if best is None:
+        return "", -1, 0
+    return best[3], best[1], -best[0]
 
 
 def short_answer(question: str, sentences: list[str], kind: str | None = None) -> str:
-    """The first candidate of the asked-for kind in ``sentences`` that the question does
-    not already contain, or "" when there is none (or no kind is asked for)."""
-    kind = answer_kind(question) if kind is None else kind
-    if not kind:
-        return ""
-    for sentence in sentences:
-        found = _people(sentence) if kind == PERSON else [m.group() for m in _PATTERNS[kind].finditer(sentence)]
-        for cand in found:
-            if _fresh(cand, question):
-                return cand.strip()
-    return ""
+    """The short answer to lead with: one the question's words point at, or else one from
+    the best sentence; "" when neither."""
+    cand, i, score = find_short_answer(question, sentences, kind)
+    return cand if score > 0 or i == 0 else ""
 
 
 def has_kind(kind: str, sentences: list[str]) -> bool:
