@@ -43,6 +43,7 @@ class Paragraph:
 class Unreadable:
     source: str
     reason: str
+    sha256: str = ""  # of its bytes, when they could be read
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -55,26 +56,43 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
+def decode(raw: bytes) -> str:
+    """UTF-8 with newlines translated exactly as ``Path.read_text()`` translates them."""
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: Path) -> str:
+    """A corpus file's text, as offsets into it are counted."""
+    return decode(path.read_bytes())
+
+
 def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Unreadable]]:
-    """Decode every corpus file as UTF-8. Files that fail are reported, the rest kept."""
+    """Decode every corpus file. Files that fail are reported, the rest kept; each carries
+    the sha256 of the very bytes it was read from."""
     docs: list[Document] = []
     bad: list[Unreadable] = []
     for path in corpus_files(corpus_dir):
         name = path.relative_to(corpus_dir).as_posix()
         try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as e:
-            bad.append(Unreadable(name, f"not UTF-8 text (byte {e.start})"))
-            continue
+            raw = path.read_bytes()
         except OSError as e:
             bad.append(Unreadable(name, e.strerror or str(e)))
             continue
-        docs.append(Document(name, text))
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            docs.append(Document(name, decode(raw), digest))
+        except UnicodeDecodeError as e:
+            bad.append(Unreadable(name, f"not UTF-8 text (byte {e.start})", digest))
     for b in bad:
         log.warning("skipped %s: %s", b.source, b.reason)
     if not docs:
         raise CorpusError(f"no readable .txt or .md file in {corpus_dir}")
     return docs, bad
+
+
+def digests(docs: list[Document], bad: list[Unreadable]) -> dict[str, str]:
+    """The corpus fingerprint of what was read: equal to ``fingerprint()`` of the same files."""
+    return dict(sorted({**{d.source: d.sha256 for d in docs}, **{b.source: b.sha256 for b in bad if b.sha256}}.items()))
 
 
 def fingerprint(corpus_dir: Path) -> dict[str, str]:

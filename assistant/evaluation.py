@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ROOT
+from .corpus import read_source
 from .records import Answer, Span
 
 GOLD = ROOT / "tests" / "gold" / "questions.jsonl"
@@ -118,7 +119,7 @@ def gold_sentences(q: GoldQuestion, sent_ids: dict[tuple[str, Span], int]) -> se
 
 def citation_valid(c, corpus_dir: Path, cache: dict[str, str]) -> bool:
     if c.source not in cache:
-        cache[c.source] = (corpus_dir / c.source).read_text(encoding="utf-8")
+        cache[c.source] = read_source(corpus_dir / c.source)
     text = cache[c.source]
     return text[c.start:c.end] == c.text and all(c.start <= s < e <= c.end for s, e in c.sentences)
 

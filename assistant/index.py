@@ -1,6 +1,7 @@
 """Build, save and load the index: FAISS vectors, BM25, chunks and a manifest.
 
-On disk, ``index_dir/current/`` holds plain files:
+On disk, ``index_dir/current`` is a symlink to the live version folder, which holds plain
+files:
 
 * ``manifest.json``: format version, model, dimension, chunking settings, the corpus
   fingerprint (sha256 per file) and the sha256 of every other file here;
@@ -11,13 +12,16 @@ On disk, ``index_dir/current/`` holds plain files:
 * ``onnx/``: the model exported for torch-free queries (when export works), with a
   probe vector in the manifest that proves, at load, that it still embeds the same.
 
-A build writes a fresh folder beside it and swaps it in with renames, so a crash never
-leaves a half-written index that loads. An index whose manifest does not match the
+A build writes a fresh version folder and swaps the ``current`` symlink onto it in one
+atomic rename, so a reader sees the old index or the new one, never a mix, and a crash
+never leaves a half-written index that loads. Rebuilds from ``load_or_build`` take a file
+lock, so concurrent processes build once. An index whose manifest does not match the
 corpus, model or settings, or whose files do not match their checksums, is rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -33,7 +37,7 @@ import numpy as np
 
 from .chunking import chunk_document
 from .config import Settings
-from .corpus import Unreadable, fingerprint, read_corpus
+from .corpus import Unreadable, digests, fingerprint, read_corpus
 from .embedding import Embedder
 from .errors import AssistantError, IndexLoadError
 from .lexical import Lexical
@@ -68,13 +72,14 @@ class Index:
         return int(self.manifest["dimension"])
 
 
-def expected_manifest(settings: Settings, embedder: Embedder) -> dict:
-    """The manifest fields a usable index must match."""
+def expected_manifest(settings: Settings, embedder: Embedder, corpus: dict[str, str] | None = None) -> dict:
+    """The manifest fields a usable index must match (``corpus``: the fingerprint, when
+    the caller already has it)."""
     return {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
         "chunking": {"max_chars": settings.max_chunk_chars, "sentence_aware": True},
-        "corpus": fingerprint(settings.corpus_dir),
+        "corpus": fingerprint(settings.corpus_dir) if corpus is None else corpus,
     }
 
 
@@ -86,18 +91,19 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-# Files this large are checked by size, not hashed on every load: the ONNX model (90 MB)
-# would add a quarter second to every cold start, and it is checked end to end instead.
-HASH_LIMIT = 16 << 20
+# The ONNX export is checked by size, not hashed on every load: its 90 MB would add a
+# quarter second to every cold start, and a probe vector checks it end to end instead.
+SIZE_ONLY = "onnx/"
 
 
 def _files(folder: Path) -> dict[str, str]:
-    """A fingerprint of each file: sha256, or size only for files over HASH_LIMIT."""
-    return {
-        p.relative_to(folder).as_posix(): _sha256(p) if p.stat().st_size <= HASH_LIMIT else f"size:{p.stat().st_size}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "manifest.json"
-    }
+    """A fingerprint of each file: sha256, or its size for the self-checking ONNX export."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()
+        if p.is_file() and name != "manifest.json":
+            out[name] = f"size:{p.stat().st_size}" if name.startswith(SIZE_ONLY) else _sha256(p)
+    return out
 
 
 def sentence_rows(chunks: list[Chunk]) -> list[int]:
@@ -182,9 +188,10 @@ def build(
     say = report or (lambda msg: log.info("%s", msg))
     t0 = time.perf_counter()
     docs, unreadable = read_corpus(settings.corpus_dir)
-    want = expected_manifest(settings, embedder)
+    want = expected_manifest(settings, embedder, digests(docs, unreadable))  # the bytes indexed
     reused = _reuse(previous, want["corpus"])
     parts = [reused.get(d.source) or _Part(chunk_document(d, settings.max_chunk_chars)) for d in docs]
+    parts = [p for p in parts if p.chunks]  # a file with no body text has nothing to index
     fresh = [c for p in parts if p.passage_vectors is None for c in p.chunks]
     n_reused = sum(len(p.chunks) for p in parts if p.passage_vectors is not None)
     if not fresh and not n_reused:
@@ -229,8 +236,8 @@ def build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
-    index.manifest = _save(index, manifest, settings.index_dir, embedder if settings.onnx else None, previous)
-    index.folder = settings.index_dir / CURRENT
+    index.manifest, index.folder = _save(index, manifest, settings.index_dir,
+                                         embedder if settings.onnx else None, previous)
     speed = f", {rate:,.0f} passages/s" if fresh else ""
     say(f"index built in {time.perf_counter() - t0:.1f}s ({len(chunks)} passages, {type(passages).__name__}"
         f"{speed}): {index.folder}")
@@ -239,13 +246,13 @@ def build(
 
 def _export_onnx(embedder: Embedder, folder: Path) -> dict:
     """The ONNX export's manifest entry; an error entry (and one log line) if it fails."""
-    from .onnx_embedding import ExportError, PROBES, export
+    from .onnx_embedding import PROBES, export
 
     if not hasattr(embedder, "_load"):
         return {"error": f"{type(embedder).__name__} has no ONNX export"}
     try:
         entry = export(embedder, folder)
-    except (ExportError, ImportError) as e:
+    except Exception as e:  # ExportError, no onnxruntime, a runtime that cannot run it: use torch
         log.warning("queries will use torch: ONNX %s", e)
         shutil.rmtree(folder, ignore_errors=True)
         return {"error": str(e)}
@@ -275,7 +282,8 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | None = None,
-          previous: Index | None = None) -> dict:
+          previous: Index | None = None) -> tuple[dict, Path]:
+    """Write ``index`` as a new version folder and make it current; its manifest and folder."""
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -296,24 +304,52 @@ def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | N
         manifest = manifest | {"files": _files(tmp)}
         # The manifest is written last: a folder without one never loads.
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        _swap(tmp, index_dir / CURRENT)
+        version = index_dir / f"v{time.time_ns()}-{os.getpid()}"
+        os.replace(tmp, version)
+        _point_current_at(version)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return manifest
+    return manifest, version
 
 
-def _swap(new: Path, current: Path) -> None:
-    old = current.with_name(f".old-{os.getpid()}-{threading.get_ident()}")
-    if current.exists():
-        os.replace(current, old)
-    os.replace(new, current)
-    shutil.rmtree(old, ignore_errors=True)
+KEEP_OLD_SECONDS = 60  # a replaced version stays this long for readers still loading it
+
+
+def _point_current_at(version: Path) -> None:
+    """Swap the ``current`` symlink onto ``version`` in one rename; then clear versions
+    that were replaced more than KEEP_OLD_SECONDS ago."""
+    index_dir, current = version.parent, version.parent / CURRENT
+    link = index_dir / f".link-{os.getpid()}-{threading.get_ident()}"
+    link.unlink(missing_ok=True)
+    os.symlink(version.name, link)
+    if current.is_dir() and not current.is_symlink():  # the layout before versions: a plain folder
+        os.replace(current, index_dir / f"v0-{os.getpid()}")
+    os.replace(link, current)
+    cutoff = time.time() - KEEP_OLD_SECONDS
+    for old in index_dir.glob("v*"):
+        if old != version and old.is_dir() and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path):
+    """One rebuild at a time across processes (an advisory lock on index_dir/.lock)."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _read(folder: Path) -> Index:
     """Load the index files in ``folder``, checking they are whole; no staleness check."""
     import faiss
 
+    folder = folder.resolve()  # follow ``current`` once: a swap mid-read cannot mix versions
     mpath = folder / "manifest.json"
     if not mpath.is_file():
         raise IndexLoadError(f"no index at {folder}")
@@ -352,15 +388,25 @@ def _read(folder: Path) -> Index:
     return index
 
 
+def _stale(manifest: dict, want: dict) -> str:
+    """Why an index with ``manifest`` cannot serve ``want``, or "" if it can."""
+    for key, value in want.items():
+        if manifest.get(key) != value:
+            return "index is stale: " + ("corpus files changed" if key == "corpus" else f"{key} changed")
+    return ""
+
+
 def load(settings: Settings, embedder: Embedder) -> Index:
     """Load the saved index, or raise IndexLoadError saying why it cannot be used."""
     want = expected_manifest(settings, embedder)  # a missing corpus is its own error, not a rebuild
     index = _read(settings.index_dir / CURRENT)
-    for key, value in want.items():
-        if index.manifest.get(key) != value:
-            what = "corpus files changed" if key == "corpus" else f"{key} changed"
-            raise IndexLoadError(f"index is stale: {what}")
+    if reason := _stale(index.manifest, want):
+        raise IndexLoadError(reason)
     return index
+
+
+def _same_vectors(index: Index, want: dict) -> bool:
+    return all(index.manifest.get(k) == want[k] for k in ("format_version", "model", "chunking"))
 
 
 def reusable(settings: Settings, embedder: Embedder) -> Index | None:
@@ -369,9 +415,7 @@ def reusable(settings: Settings, embedder: Embedder) -> Index | None:
         index = _read(settings.index_dir / CURRENT)
     except IndexLoadError:
         return None
-    same = index.manifest.get("model") == embedder.name and index.manifest.get("chunking") == {
-        "max_chars": settings.max_chunk_chars, "sentence_aware": True}
-    return index if same else None
+    return index if _same_vectors(index, expected_manifest(settings, embedder, corpus={})) else None
 
 
 def load_or_build(
@@ -379,8 +423,20 @@ def load_or_build(
 ) -> Index:
     """The saved index if it is usable; otherwise a rebuilt one, with a log line saying why.
     Files that did not change since the last index keep their vectors."""
+    say = report or log.warning
+    want = expected_manifest(settings, embedder)
     try:
-        return load(settings, embedder)
+        index = _read(settings.index_dir / CURRENT)
+        reason = _stale(index.manifest, want)
     except IndexLoadError as e:
-        (report or log.warning)(f"rebuilding the index: {e}")
-    return build(settings, embedder, report=report, previous=reusable(settings, embedder))[0]
+        index, reason = None, str(e)
+    if not reason:
+        return index
+    say(f"rebuilding the index: {reason}")
+    with _build_lock(settings.index_dir):
+        try:  # another process may have rebuilt it while this one waited for the lock
+            return load(settings, embedder)
+        except IndexLoadError:
+            pass
+        previous = index if index is not None and _same_vectors(index, want) else None
+        return build(settings, embedder, report=report, previous=previous)[0]

@@ -10,10 +10,12 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Document:
-    """One corpus file, decoded. ``text`` is the file's exact content."""
+    """One corpus file, decoded as ``Path.read_text(encoding="utf-8")`` does (universal
+    newlines), so offsets into ``text`` are offsets into what a user reads back."""
 
     source: str  # file name relative to the corpus directory
     text: str
+    sha256: str = ""  # of the bytes the text was decoded from
 
 
 @dataclass(frozen=True)

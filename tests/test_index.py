@@ -89,7 +89,9 @@ def test_a_crash_mid_build_leaves_the_previous_index_loadable(settings, monkeypa
     with pytest.raises(OSError):
         build(settings, emb)
     assert load(settings, emb).chunks == first.chunks
-    assert [p.name for p in settings.index_dir.iterdir()] == [CURRENT]  # no half-written folder left
+    names = sorted(p.name for p in settings.index_dir.iterdir())
+    assert not [n for n in names if n.startswith((".build", ".link"))]  # no half-written folder left
+    assert (settings.index_dir / CURRENT).resolve() == first.folder  # still the first version
 
 
 def test_a_crash_on_the_first_build_leaves_nothing_that_loads(settings, monkeypatch):
@@ -169,3 +171,66 @@ def test_reindexing_embeds_only_new_or_changed_files_and_drops_deleted(settings,
     fresh = build(settings.with_(index_dir=settings.index_dir.parent / "fresh"), HashingEmbedder())[0]
     for q in ["Who is the new CEO?", "NACS port"]:
         assert [p.chunk for p in retrieve(q, idx, emb).passages] == [p.chunk for p in retrieve(q, fresh, emb).passages]
+
+
+def test_readers_never_see_a_half_swapped_index_while_others_build(settings):
+    import threading
+
+    emb = HashingEmbedder()
+    build(settings, emb)
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def builder():
+        for _ in range(5):
+            build(settings, HashingEmbedder())
+        stop.set()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                load(settings, emb)
+            except Exception as e:  # noqa: BLE001 - any failure is the finding
+                failures.append(f"{type(e).__name__}: {e}")
+
+    threads = [threading.Thread(target=builder) for _ in range(2)] + [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+def test_an_empty_new_file_is_skipped_and_later_answers_still_work(settings, corpus_dir):
+    emb = HashingEmbedder()
+    first = build(settings, emb)[0]
+    (corpus_dir / "empty.md").write_text("")
+    (corpus_dir / "heading-only.txt").write_text("Just A Headline\n")
+    idx = load_or_build(settings, emb)
+    assert [c.source for c in idx.chunks] == [c.source for c in first.chunks]
+    assert load(settings, emb).manifest == idx.manifest  # and it is not stale next time
+    assert retrieve("Who is the new CEO?", idx, emb).passages
+
+
+def test_offsets_follow_read_text_for_crlf_files(settings, corpus_dir):
+    text = "Windows Headline\r\nFirst sentence here. Second one follows.\r\n\r\nAnother paragraph.\r\n"
+    (corpus_dir / "crlf.txt").write_bytes(text.encode("utf-8"))
+    idx = build(settings, HashingEmbedder())[0]
+    source = (corpus_dir / "crlf.txt").read_text(encoding="utf-8")
+    chunks = [c for c in idx.chunks if c.source == "crlf.txt"]
+    assert [c.section for c in chunks] == ["Windows Headline", "Windows Headline"]
+    for c in chunks:
+        assert source[c.start:c.end] == c.text and all(source[a:b].strip() for a, b in c.sentences)
+
+
+def test_an_index_in_the_older_plain_folder_layout_is_replaced(settings):
+    import shutil as sh
+
+    emb = HashingEmbedder()
+    first = build(settings, emb)[0]
+    link = settings.index_dir / CURRENT
+    target = link.resolve()
+    link.unlink()
+    sh.move(str(target), str(link))  # current as a real folder, as older builds left it
+    build(settings, emb)
+    assert link.is_symlink() and load(settings, emb).chunks == first.chunks
