@@ -27,5 +27,12 @@ def answer(question: str, history: list[dict] | None = None, **options) -> Answe
         An Answer; ``[n]`` in ``answer.text`` is ``answer.citations[n-1]``.
     """
     from .answering import default_assistant
+    from .errors import AssistantError
 
-    return default_assistant().answer(question, history, **options)
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a str, not {type(question).__name__}")
+    try:
+        assistant = default_assistant()
+    except AssistantError as e:  # e.g. ASSISTANT_TOP_K=five
+        return Answer(f"Sorry, the assistant cannot answer right now: {e}", False, "", error=str(e))
+    return assistant.answer(question, history, **options)

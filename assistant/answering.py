@@ -17,7 +17,7 @@ from . import calibration as calib
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import answer_kind, find_short_answer, has_kind
+from .extract import answer_kind, has_kind, lead_answer
 from .index import Index, load_or_build
 from .lexical import tokenize
 from .query import capitalised_words, clean, has_words, is_instruction, standalone
@@ -108,11 +108,10 @@ def _citation(p: Passage, sentences: list[Span]) -> Citation:
 
 def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Citation]]:
     """Answer text with [n] markers numbered by first use, the short answer, the citations."""
-    short, i, anchored = find_short_answer(question, [c.text for c in chosen])
-    if short and anchored:  # the question's words point at it: its sentence alone answers
-        chosen = [chosen[i]]
-    elif short and i != 0:  # unanchored and not in the best sentence: too weak to lead with
-        short = ""
+    short, i, anchored = lead_answer(question, [c.text for c in chosen])
+    lead = chosen[i] if short else None
+    if anchored:  # the question's words point at it: its sentence alone answers
+        chosen = [lead]
     order: dict[int, int] = {}  # chunk id -> citation number
     used: dict[int, list[Span]] = {}
     for c in chosen:
@@ -122,10 +121,8 @@ def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Cita
     passages = {c.passage.chunk.id: c.passage for c in chosen}
     citations = [_citation(passages[cid], used[cid]) for cid in order]
     lines = []
-    if short:
-        where = next(c for c in chosen if short in c.text)
-        lines.append(f"{short} [{order[where.passage.chunk.id]}]")
-        lines.append("")
+    if lead is not None:
+        lines += [f"{short} [{order[lead.passage.chunk.id]}]", ""]
     lines += [f"> {c.text} [{order[c.passage.chunk.id]}]" for c in chosen]
     return "\n".join(lines), short, citations
 
@@ -199,36 +196,46 @@ class Assistant:
         query = standalone(q.text, history if isinstance(history, list) else None,
                            self.settings.max_question_chars)
         try:
-            index = self.index
-            r = retrieve(query, index, self.query_embedder, k or self.settings.top_k, mode or self.settings.mode)
+            return self._answer(q, query, mode, k, t0)
         except AssistantError as e:
             log.debug("cannot answer: %s", e)  # the edges (CLI, web) report it
-            return Answer(f"Sorry, the assistant cannot answer right now: {e}", False, query,
-                          notice=q.notice, error=str(e))
-        t1 = time.perf_counter()
-        kind = answer_kind(q.text)
+            error = str(e)
+        except Exception as e:  # a str never raises: the reader gets a message, the log the trace
+            log.exception("answer() failed")
+            error = f"{type(e).__name__}: {e}"
+        return Answer(f"Sorry, the assistant cannot answer right now: {error}", False, query,
+                      notice=q.notice, error=error, timings_ms=_elapsed(t0))
+
+    def _analyse(self, question: str, query: str, mode: str | None, k: int | None):
+        """Retrieval, sentence choice and calibration features: shared by answer() and the
+        calibration, so the model is fitted on exactly what it will be asked to judge."""
+        index = self.index
+        r = retrieve(query, index, self.query_embedder, k or self.settings.top_k, mode or self.settings.mode)
+        kind = answer_kind(question)
         chosen = choose(candidates(r, index), kind)
-        feats = features(q.text, r, chosen, index, kind)
+        return r, chosen, features(question, r, chosen, index, kind)
+
+    def _answer(self, q, query: str, mode: str | None, k: int | None, t0: float) -> Answer:
+        r, chosen, feats = self._analyse(q.text, query, mode, k)
         conf = self.calibration.confidence(feats)
-        timings = {"retrieval_ms": round((t1 - t0) * 1000, 2)}
+        timings = {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 2)}
         if conf < self.calibration.threshold or not chosen:
             closest = [_citation(p, []) for p in r.passages[:CLOSEST]]
             text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question." if closest else "")
-            timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return Answer(text, False, query, closest=closest, confidence=round(conf, 4),
-                          notice=q.notice, timings_ms=timings)
+                          notice=q.notice, timings_ms=timings | _elapsed(t0))
         text, short, citations = compose(q.text, chosen)
-        timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return Answer(text, True, query, citations, short_answer=short, confidence=round(conf, 4),
-                      notice=q.notice, timings_ms=timings)
+                      notice=q.notice, timings_ms=timings | _elapsed(t0))
 
-    def features(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> dict[str, float]:
-        """The calibration features for one question (used to fit the calibration)."""
+    def features(self, question: str, history: list[dict] | None = None) -> dict[str, float] | None:
+        """The calibration features of one question; None for the questions answer() turns
+        away before retrieving (empty, or instructions to the assistant)."""
         q = clean(question, self.settings.max_question_chars)
+        if not has_words(q.text) or is_instruction(q.text):
+            return None
         query = standalone(q.text, history, self.settings.max_question_chars)
-        r = retrieve(query, self.index, self.query_embedder, self.settings.top_k, mode or self.settings.mode)
-        kind = answer_kind(q.text)
-        return features(q.text, r, choose(candidates(r, self.index), kind), self.index, kind)
+        return self._analyse(q.text, query, None, None)[2]
 
 
 def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:
@@ -237,11 +244,11 @@ def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedde
         log.info("queries use torch: %s", "ONNX is off" if not use_onnx else entry.get("error", "no ONNX export"))
         return embedder
     try:
-        from .onnx_embedding import PROBES, OnnxEmbedder
+        from .onnx_embedding import MIN_COSINE, PROBES, OnnxEmbedder
 
         runner = OnnxEmbedder(index.folder / entry["folder"], embedder.name)
         cosine = float(runner.embed(PROBES[:1])[0] @ np.asarray(entry["probe_vector"], dtype=np.float32))
-        if cosine < 0.9999:
+        if cosine < MIN_COSINE:
             raise ValueError(f"it no longer embeds like the reference (probe cosine {cosine:.4f})")
         return runner
     except Exception as e:  # a damaged export or a missing onnxruntime: fall back, say so once

@@ -102,11 +102,19 @@ def find_short_answer(question: str, sentences: list[str], kind: str | None = No
     return best[3], best[1], -best[0]
 
 
-def short_answer(question: str, sentences: list[str], kind: str | None = None) -> str:
-    """The short answer to lead with: one the question's words point at, or else one from
-    the best sentence; "" when neither."""
-    cand, i, score = find_short_answer(question, sentences, kind)
-    return cand if score > 0 or i == 0 else ""
+def lead_answer(question: str, sentences: list[str]) -> tuple[str, int, bool]:
+    """What to lead the answer with: (candidate, its sentence's index, anchored), where
+    anchored means the question's words surround it. An unanchored candidate leads only
+    from the best (first) sentence; otherwise ("", -1, False)."""
+    cand, i, score = find_short_answer(question, sentences)
+    if cand and (score > 0 or i == 0):
+        return cand, i, score > 0
+    return "", -1, False
+
+
+def short_answer(question: str, sentences: list[str]) -> str:
+    """The short answer ``lead_answer`` would lead with, or ""."""
+    return lead_answer(question, sentences)[0]
 
 
 def has_kind(kind: str, sentences: list[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +20,16 @@ def _bm25s():
     return bm25s
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
+_local = threading.local()
 
-    return Stemmer.Stemmer("english")
+
+def _stemmer():
+    """One Snowball stemmer per thread: PyStemmer's objects must not be shared by threads."""
+    if not hasattr(_local, "stemmer"):
+        import Stemmer
+
+        _local.stemmer = Stemmer.Stemmer("english")
+    return _local.stemmer
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:

@@ -41,7 +41,8 @@ class Question:
 
 def clean(raw: str, max_chars: int) -> Question:
     """Normalise Unicode, drop control and format characters, collapse whitespace, cap length."""
-    text = unicodedata.normalize("NFKC", raw)
+    # Cut first (generously: normalising may shrink it), so a megabyte costs no more than a page.
+    text = unicodedata.normalize("NFKC", raw[: max_chars * 4])
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     notice = ""

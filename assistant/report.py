@@ -35,8 +35,10 @@ def calibrate(assistant, gold) -> None:
     rows, labels = [], []
     for q in (g for g in gold if g.split == "dev"):
         history = [{"role": "user", "content": q.first}] if q.first else None
-        rows.append(assistant.features(q.question, history))
-        labels.append(q.kind != "unanswerable")
+        row = assistant.features(q.question, history)
+        if row is not None:  # answer() refuses the rest before any calibration
+            rows.append(row)
+            labels.append(q.kind != "unanswerable")
     cal = calib.fit(rows, labels, f"dev split of {GOLD.name}: {len(rows)} questions, {sum(labels)} answerable")
     calib.save(cal)
     assistant.calibration = cal

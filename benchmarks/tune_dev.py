@@ -83,8 +83,10 @@ def main() -> None:
         rows, labels = [], []
         for q in gold:
             history = [{"role": "user", "content": q.first}] if q.first else None
-            rows.append(a.features(q.question, history))
-            labels.append(q.kind != "unanswerable")
+            row = a.features(q.question, history)
+            if row is not None:
+                rows.append(row)
+                labels.append(q.kind != "unanswerable")
         a.calibration = calib.fit(rows, labels, "dev (tuning)")
         s = evaluate(a, gold, "hybrid", "dev")["summary"]
         results.append((score(s), cfg, s))

@@ -97,3 +97,45 @@ def test_safe_to_call_from_several_threads(fake_assistant):
     assert len(results) == len(questions)
     serial = [fake_assistant.answer(q).text for q in questions]
     assert [results[i].text for i in range(len(questions))] == serial
+
+
+def test_a_name_written_with_a_non_breaking_space_still_leads(tmp_path):
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+
+    from .conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Board News\nThe incoming chair is Maria\u00a0Lopez, the board said.\n")
+    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i"), embedder=HashingEmbedder())
+    ans = a.answer("Who is the incoming chair?")
+    assert isinstance(ans.text, str) and not ans.error
+
+
+def test_an_unexpected_failure_inside_becomes_an_error_answer(fake_assistant, monkeypatch, caplog):
+    import importlib
+
+    answering = importlib.import_module("assistant.answering")
+
+    def broken(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(answering, "retrieve", broken)
+    ans = fake_assistant.answer("Who is the CEO?")
+    assert not ans.answerable and "disk on fire" in ans.error and "cannot answer" in ans.text
+    assert "answer() failed" in caplog.text  # the trace goes to the log, not to the reader
+
+
+def test_bad_settings_in_the_environment_are_an_error_answer(monkeypatch):
+    import importlib
+
+    answering = importlib.import_module("assistant.answering")
+    from assistant import answer
+
+    monkeypatch.setattr(answering, "_default", None)
+    monkeypatch.setenv("ASSISTANT_TOP_K", "five")
+    ans = answer("Who is the CEO?")
+    assert not ans.answerable and "ASSISTANT_TOP_K" in ans.error
+    with pytest.raises(TypeError):
+        answer(None)
