@@ -192,7 +192,7 @@ class Assistant:
         if not has_words(q.text):
             return Answer(EMPTY, False, "", notice=q.notice, timings_ms=_elapsed(t0))
         if is_instruction(q.text):
-            return Answer(INSTRUCTION, False, q.text, notice=q.notice, timings_ms=_elapsed(t0))
+            return Answer(INSTRUCTION, False, "", notice=q.notice, timings_ms=_elapsed(t0))  # nothing searched
         query = standalone(q.text, history if isinstance(history, list) else None,
                            self.settings.max_question_chars)
         try:

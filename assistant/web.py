@@ -302,10 +302,15 @@ def render_article(art: Article, latest: list[Citation], earlier: list[Citation]
 
 
 def render_articles(arts: list[Article], latest: list[Citation], earlier: list[Citation]) -> str:
-    """Every corpus document; one normally, so the tab reads as the article."""
+    """The article; with a corpus of many, only those the conversation cited (or the first),
+    so a turn does not ship thousands of documents to the browser."""
     if not arts:
         return '<div class="err-banner">The article could not be read; see the server log.</div>'
-    return f'<div class="articles">{"".join(render_article(a, latest, earlier) for a in arts)}</div>'
+    cited = {c.source for c in latest + earlier}
+    shown = [a for a in arts if a.source in cited] or arts[:1]
+    note = (f'<p class="muted">{len(shown)} of the {len(arts):,} articles in the corpus: '
+            "those cited in this conversation.</p>" if len(arts) > 1 else "")
+    return f'<div class="articles">{note}{"".join(render_article(a, latest, earlier) for a in shown)}</div>'
 
 
 def error_answer(question: str, message: str) -> Answer:

@@ -302,3 +302,16 @@ def test_twenty_concurrent_users_all_get_answers(real_url):
     assert failures == []
     assert len(lat) == USERS * ROUNDS
     assert total < BUDGET_S
+
+
+def test_a_large_corpus_sends_only_the_cited_articles():
+    from assistant.records import Citation
+    from assistant.web import Article, render_articles
+
+    arts = [Article(f"a{i}.txt", f"Headline {i}\nBody text number {i}.\n", frozenset({f"Headline {i}"}))
+            for i in range(1000)]
+    cited = Citation("Body text number 7.", "a7.txt", 11, 30, "Headline 7", 0.9, [(11, 30)])
+    html = render_articles(arts, [cited], [])
+    assert "Body text number 7." in html and "Body text number 8." not in html
+    assert "1 of the 1,000 articles" in html
+    assert "Body text number 0." in render_articles(arts, [], [])  # nothing cited yet: the first
