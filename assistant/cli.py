@@ -15,8 +15,8 @@ from .config import MODES
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="Cited answers from the Nissan strategy article.")
-    p.add_argument("--corpus", help="corpus folder (default: ./corpus or $ASSISTANT_CORPUS_DIR)")
-    p.add_argument("--index-dir", help="index folder (default: ./index or $ASSISTANT_INDEX_DIR)")
+    p.add_argument("--corpus", help="corpus folder (default: the repository's corpus/, or $ASSISTANT_CORPUS_DIR)")
+    p.add_argument("--index-dir", help="index folder (default: the repository's index/, or $ASSISTANT_INDEX_DIR)")
     p.add_argument("--model", help="sentence-transformers model name or path (default: bundled all-MiniLM-L6-v2)")
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

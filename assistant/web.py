@@ -184,9 +184,9 @@ def turn_meta(question: str, a: Answer) -> str:
     if searched:
         items.append(f'<span class="searched">Searched as: “{esc(shorten(searched))}”</span>')
     t = a.timings_ms or {}
-    if "total_ms" in t:
-        items.append(f'<span class="timing">retrieval {t.get("retrieval_ms", 0):.0f} ms · '
-                     f'total {t["total_ms"]:.0f} ms</span>')
+    if "total_ms" in t:  # an answer given without searching (empty, refused) has no retrieval time
+        retrieval = f'retrieval {t["retrieval_ms"]:.0f} ms · ' if "retrieval_ms" in t else ""
+        items.append(f'<span class="timing">{retrieval}total {t["total_ms"]:.0f} ms</span>')
     return f'<div class="turn-meta">{"".join(items)}</div>' if items else ""
 
 
