@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .lexical import tokenize  # light: bm25s and the stemmer load on first use
+
 PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "money"
 
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
@@ -52,9 +54,10 @@ def _fresh(candidate: str, question: str) -> bool:
     return candidate.lower().strip() not in question.lower()
 
 
-def _people(sentence: str) -> list[str]:
-    # Titles come before a name ("Chief Planning Officer Jane Doe"); a name is its last two words.
-    return [" ".join(m.group().split()[-2:]) for m in _NAME.finditer(sentence)]
+def _people(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each name; titles come before a name ("Chief Planning
+    Officer Jane Doe"), so a name is the last two words of a capitalised run."""
+    return [(m.start(), m.end(), " ".join(m.group().split()[-2:])) for m in _NAME.finditer(sentence)]
 
 
 CONTEXT_WORDS = 6  # words either side of a candidate that may echo the question
@@ -67,8 +70,6 @@ def _context_score(question_terms: set[str], sentence: str, start: int, end: int
     """How many of the question's content words stand within a few words of a candidate:
     "incoming CEO Ivan Espinosa" answers "Who is the incoming CEO?", "outgoing CEO Makoto
     Uchida" less so."""
-    from .lexical import tokenize
-
     left = sentence[:start].split()[-CONTEXT_WORDS:]
     right = sentence[end:].split()[:CONTEXT_WORDS]
     return len(question_terms & set(tokenize([" ".join(left + right)])[0]))
@@ -81,8 +82,6 @@ def find_short_answer(question: str, sentences: list[str], kind: str | None = No
     none. Candidates are ranked by how many question words surround them, then by the
     order of the sentences (best first) and their place in the sentence.
     """
-    from .lexical import tokenize
-
     kind = answer_kind(question) if kind is None else kind
     if not kind:
         return "", -1, 0
@@ -90,7 +89,7 @@ def find_short_answer(question: str, sentences: list[str], kind: str | None = No
     best: tuple[int, int, int, str] | None = None  # (-score, sentence, position, text)
     for i, sentence in enumerate(sentences):
         if kind == PERSON:
-            found = [(m.start(), m.end(), " ".join(m.group().split()[-2:])) for m in _NAME.finditer(sentence)]
+            found = _people(sentence)
         else:
             found = [(m.start(), m.end(), m.group().strip()) for m in _PATTERNS[kind].finditer(sentence)]
         for start, end, cand in found:
