@@ -21,6 +21,7 @@ from .extract import answer_kind, has_kind, lead_answer
 from .index import Index, load_or_build
 from .lexical import tokenize
 from .query import capitalised_words, clean, has_words, is_instruction, standalone
+from . import records
 from .records import Answer, Citation, Passage, Span
 from .retrieval import Retrieval, normalise, retrieve
 
@@ -190,9 +191,10 @@ class Assistant:
         t0 = time.perf_counter()
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text):
-            return Answer(EMPTY, False, "", notice=q.notice, timings_ms=_elapsed(t0))
+            return Answer(EMPTY, False, "", notice=q.notice, timings_ms=_elapsed(t0), status=records.EMPTY)
         if is_instruction(q.text):
-            return Answer(INSTRUCTION, False, "", notice=q.notice, timings_ms=_elapsed(t0))  # nothing searched
+            return Answer(INSTRUCTION, False, "", notice=q.notice, timings_ms=_elapsed(t0),
+                          status=records.REFUSED)  # nothing searched
         query = standalone(q.text, history if isinstance(history, list) else None,
                            self.settings.max_question_chars)
         try:

@@ -80,12 +80,23 @@ class Citation:
         return d
 
 
+# What an Answer is, for a reader: its ``status``.
+ANSWERED = "answered"  # the quoted sentences answer the question
+PARTIAL = "partial"  # the article touches on it but may not answer exactly: closest quotes, with a caveat
+NOT_COVERED = "not_covered"  # the article does not say; ``closest`` holds the nearest passages
+REFUSED = "refused"  # an instruction to the assistant, not a question: nothing was searched
+EMPTY = "empty"  # nothing to search for
+ERROR = "error"  # the assistant itself failed; ``error`` says why
+STATUSES = (ANSWERED, PARTIAL, NOT_COVERED, REFUSED, EMPTY, ERROR)
+
+
 @dataclass
 class Answer:
     """What ``answer()`` returns. ``[n]`` in ``text`` refers to ``citations[n-1]``.
 
-    When the article does not cover the question, ``answerable`` is False, ``citations``
-    is empty and ``closest`` holds the nearest passages, offered as such.
+    ``status`` is one of ``STATUSES``. ``answerable`` (kept for compatibility) is True
+    exactly when the status is ``answered``. When the article does not cover the question,
+    ``citations`` is empty and ``closest`` holds the nearest passages, offered as such.
     """
 
     text: str
@@ -98,10 +109,19 @@ class Answer:
     notice: str = ""  # e.g. "the question was cut to 2,000 characters"
     error: str = ""  # set when the assistant itself could not work (no corpus, bad model...)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    status: str = ""  # one of STATUSES; derived from the other fields when not given
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = (ERROR if self.error else ANSWERED if self.answerable
+                           else NOT_COVERED if self.query else EMPTY)
+        if self.status not in STATUSES:
+            raise ValueError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
+            "status": self.status,
             "answerable": self.answerable,
             "query": self.query,
             "citations": [c.to_dict() for c in self.citations],
