@@ -132,7 +132,7 @@
     if (!(d instanceof HTMLDetailsElement) || !d.dataset.key) return;
     if (d.open) opened.add(d.dataset.key); else opened.delete(d.dataset.key);
   }, true);
-  let turns = 0;
+  let lastTurn = null;  // the newest turn's id ("" while it is still being answered)
   const settle = () => {
     const n = doneCount();
     if (busy && n > doneBefore) {
@@ -144,16 +144,20 @@
       if (opened.has(d.dataset.key) && !d.open) d.open = true;
     });
     const all = document.querySelectorAll("#chat .turn");
-    if (all.length > turns) {
-      const last = all[all.length - 1];
-      const scroller = $("#chat .conversation");
-      if (scroller && scroller.scrollHeight > scroller.clientHeight) {
-        scroller.scrollTop += last.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
-      } else if (!inView(last)) {
-        last.scrollIntoView({block: "start"});
-      }
+    const last = all[all.length - 1];
+    const id = last ? `${all.length}:${last.dataset.turn || ""}` : null;
+    if (id === lastTurn) return;
+    const first = lastTurn === null;
+    lastTurn = id;
+    if (!last || (first && !$("#chat .turn-pending") && all.length < 2)) return;
+    // Bring the newest question to the top of the conversation (again once its answer is
+    // complete: while pending, the box may not have been tall enough to scroll that far).
+    const scroller = $("#chat .conversation");
+    if (scroller && scroller.scrollHeight > scroller.clientHeight) {
+      scroller.scrollTop += last.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    } else if (!inView(last)) {
+      last.scrollIntoView({block: "start"});
     }
-    turns = all.length;
   };
   new MutationObserver(settle).observe(document.body, {childList: true, subtree: true});
 }
