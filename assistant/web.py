@@ -82,7 +82,7 @@ from .config import ENV, Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 from .records import Answer, Citation  # noqa: E402
 from .render import (  # noqa: E402
-    CHAT_EMPTY, PENDING, SOURCES_EMPTY, Turn, load_articles, render_answer, render_articles,
+    PENDING, SOURCES_EMPTY, Turn, load_articles, render_answer, render_articles,
     render_conversation, render_examples, render_sources,
 )
 
