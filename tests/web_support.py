@@ -74,6 +74,7 @@ class Scripted:
     browser test can show every state and send a question while another is answered."""
 
     PARTIAL = "Does the new LEAF charge faster than the old one?"
+    LOW = "Who will lead Nissan, roughly?"  # answered, with a confidence under render.LOW_CONFIDENCE
     ERROR = "Make the assistant fail, please"
 
     def __init__(self, inner) -> None:
@@ -89,6 +90,10 @@ class Scripted:
         if question == self.ERROR:
             return Answer("Sorry, the assistant cannot answer right now: index exploded", False, question,
                           error="index exploded", status="error")
+        if question == self.LOW:
+            a = self.inner.answer("Who is Nissan's incoming CEO?")
+            a.confidence = 0.55
+            return a
         a = self.inner.answer(question, history, **options)
         if question == self.PARTIAL:
             near = self.inner.answer("Which charging network will the new LEAF be compatible with?")
