@@ -1,4 +1,4 @@
-"""Command line: `assistant index | ask | eval | serve`. Thin: every answer comes from answer().
+"""Command line: `assistant index | ask | eval | serve | feedback`. Thin: every answer comes from answer().
 
 Heavy modules are imported inside each command, so `assistant --help` stays light.
 """
@@ -37,9 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--calibrate", action="store_true",
                     help="refit the answerability calibration on the dev split first, and save it")
 
-    srv = sub.add_parser("serve", help="start the web UI")
-    srv.add_argument("--host", default="127.0.0.1")
+    srv = sub.add_parser("serve", help="start the web UI (builds the index first if needed)")
+    srv.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default: %(default)s, this machine only)")
     srv.add_argument("--port", type=int, default=7860)
+    srv.add_argument("--auth-token", help="require this token on every request (default: $ASSISTANT_AUTH_TOKEN; "
+                     "none). Browsers open http://HOST:PORT/?token=TOKEN once; API clients send "
+                     "'Authorization: Bearer TOKEN'")
+
+    fb = sub.add_parser("feedback", help="list the thumbs up/down given in the web UI (latest vote per answer)")
+    fb.add_argument("--json", action="store_true", help="print every stored vote as JSON lines")
     return p
 
 
@@ -106,18 +113,60 @@ def _run(args) -> int:
     if args.command == "serve":
         from .web import serve
 
-        serve(_settings(args), host=args.host, port=args.port)
+        serve(_settings(args), host=args.host, port=args.port, auth_token=args.auth_token)
+        return 0
+    if args.command == "feedback":
+        from . import feedback
+
+        folder = _settings(args).index_dir
+        items = feedback.read(folder)
+        if args.json:
+            for item in items:
+                print(json.dumps(item, ensure_ascii=False))
+            return 0
+        if not items:
+            print(f"no feedback yet ({feedback.path(folder)} does not exist or is empty)")
+            return 0
+        latest = feedback.latest(items)
+        ups = sum(i["vote"] == "up" for i in latest)
+        print(f"{len(latest)} answers voted on ({ups} up, {len(latest) - ups} down), from {feedback.path(folder)}:\n")
+        for item in latest:
+            print(feedback.describe(item))
         return 0
     raise AssertionError(args.command)
 
 
+STATUS_LINES = {
+    "answered": "Answered from the article",
+    "partial": "Partly covered: the article touches on this but may not answer it exactly",
+    "not_covered": "Not covered by the article",
+    "refused": "Not a question about the article",
+    "empty": "No question",
+    "error": "The assistant could not answer",
+}
+
+
+def status_line(a) -> str:
+    """The first line of an answer in a terminal: what kind of answer it is, and how sure."""
+    from .render import LOW_CONFIDENCE
+
+    line = f"[{STATUS_LINES.get(a.status, a.status)}"
+    if a.status in ("answered", "partial", "not_covered"):
+        line += f", confidence {a.confidence:.2f}"
+    if a.status == "answered" and a.confidence < LOW_CONFIDENCE:
+        line += ": LOW, check the quoted sentences"
+    return line + "]"
+
+
 def render(a) -> str:
-    """An Answer for a terminal: the text, then its numbered sources."""
-    lines = [a.notice, ""] if a.notice else []
+    """An Answer for a terminal: its status, the text, then its numbered sources."""
+    lines = [status_line(a), ""]
+    lines += [a.notice, ""] if a.notice else []
     lines.append(a.text)
-    sources = a.citations if a.answerable else a.closest
+    sources = a.citations or a.closest
     if sources:
-        lines += ["", "Sources:" if a.answerable else "Closest passages (not an answer):"]
+        lines += ["", "Closest passages (not an answer):" if not a.citations
+                  else "Closest quotes (they may not answer it exactly):" if a.status == "partial" else "Sources:"]
         for n, c in enumerate(sources, 1):
             where = f"{c.source}:{c.start}-{c.end}" + (f", “{c.section}”" if c.section else "")
             lines.append(f"[{n}] {where} (score {c.score:.2f})")

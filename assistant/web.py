@@ -1,28 +1,38 @@
 """Web UI: a chat with cited, streamed answers, the sources behind them, and the article.
 
-Thin by design: every answer comes from ``Assistant.answer()``; this module only turns
-Answers into HTML and wires Gradio events. It is laid out in three parts:
+Thin by design: every answer comes from ``Assistant.answer()``; ``render.py`` turns
+Answers into HTML and ``static/`` holds the CSS and the browser-side script. This module:
 
-1. the offline environment, set before Gradio is imported;
-2. pure HTML rendering helpers (no Gradio), easy to test on their own;
-3. the Gradio wiring: ``build_app()``, ``launch()`` and ``serve()``.
-
-Everything typed by a user or read from the article is passed through ``html.escape``
-before it becomes HTML, and the Chatbot keeps its HTML sanitiser on as a second line.
+1. sets the offline environment (and a private temp folder) before Gradio is imported;
+2. keeps the conversation (in the browser, across reloads) and records votes;
+3. wires the Gradio app: ``build_app()``, ``launch()``, and ``serve()`` with its edges
+   (index built in a child process, busy port, access token, no uploads, a per-client
+   limit on queued requests).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
-import html
+import hmac
+import ipaddress
 import logging
 import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import fields
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +52,12 @@ _LOOPBACK = ("127.0.0.1", "localhost")
 
 
 def _set_offline_env() -> None:
-    """Default the offline switches, and keep loopback out of any configured proxy.
+    """Default the offline switches, keep loopback out of any configured proxy, and give
+    Gradio a temp folder of its own that is deleted at exit.
 
     Gradio checks that its own URL answers before ``launch()`` returns; with an HTTP
     proxy in the environment that request would go to the proxy and start-up fails.
+    Gradio reads GRADIO_TEMP_DIR at import time and otherwise leaves files in /tmp/gradio.
     """
     for key, value in _OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
@@ -53,14 +65,26 @@ def _set_offline_env() -> None:
         hosts = [h for h in os.environ.get(key, "").split(",") if h.strip()]
         hosts += [h for h in _LOOPBACK if h not in hosts]
         os.environ[key] = ",".join(hosts)
+    parent = os.environ.get("GRADIO_TEMP_DIR") or None
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    mine = tempfile.mkdtemp(prefix="assistant-gradio-", dir=parent)  # only this folder is deleted
+    os.environ["GRADIO_TEMP_DIR"] = mine
+    atexit.register(shutil.rmtree, mine, ignore_errors=True)
 
 
 _set_offline_env()
 
 import gradio as gr  # noqa: E402  (must come after the environment is set)
 
-from .config import Settings  # noqa: E402
-from .records import Answer, Citation, Span  # noqa: E402
+from . import feedback, records  # noqa: E402
+from .config import ENV, Settings  # noqa: E402
+from .errors import AssistantError  # noqa: E402
+from .records import Answer, Citation  # noqa: E402
+from .render import (  # noqa: E402
+    PENDING, SOURCES_EMPTY, Turn, load_articles, render_answer, render_articles,
+    render_conversation, render_examples, render_sources,
+)
 
 TITLE = "Nissan strategy — cited answers"
 EXAMPLES = [
@@ -71,353 +95,76 @@ EXAMPLES = [
 ]
 CONCURRENCY = 3  # answers computed at once: 2 cores, and each answer is short CPU work
 QUEUE_SIZE = 64  # requests waiting beyond this are refused by Gradio with a clear message
+PER_CLIENT = 8  # requests one client address may have queued or running at once
+MAX_TURNS = 40  # turns kept in the browser; older ones are dropped from the stored conversation
 STREAM_STEPS = 8  # the (extractive, already complete) answer is revealed in this many steps
 STREAM_DELAY_S = 0.02
+STATIC = Path(__file__).parent / "static"
+ASK_DESCRIPTION = (
+    "Answer one question about the article, quoting it. Returns the Answer as a JSON object: status "
+    "(answered, partial, not_covered, refused, empty or error), text with [n] markers, short_answer, "
+    "citations ([n] is citations[n-1]: passage text, source file, start/end character offsets, quoted "
+    "sentences), closest (the nearest passages when the article does not cover the question), confidence, "
+    "query (what was searched), notice, error, timings_ms and answerable.")
+STORAGE_KEY = "nissan-assistant-conversation"
 
 
 # --------------------------------------------------------------------------------------
-# 2. HTML rendering. Pure functions of Answers and text; no Gradio in here.
+# 2. The conversation, kept in the browser (gr.BrowserState) as plain dicts. What comes
+#    back from a browser is untrusted: every field is checked and rebuilt, never eval'd.
 # --------------------------------------------------------------------------------------
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_CITATION_FIELDS = [f.name for f in fields(Citation)]
 
 
-def esc(text: str) -> str:
-    """Text -> HTML text. Lone surrogates (possible from JSON) are replaced, not fatal."""
-    return html.escape(text.encode("utf-8", "replace").decode("utf-8"), quote=True)
+def _citation(d: Any) -> Citation:
+    return Citation(str(d["text"]), str(d["source"]), int(d["start"]), int(d["end"]), str(d.get("section") or ""),
+                    float(d.get("score") or 0.0), [(int(s), int(e)) for s, e in (d.get("sentences") or [])][:20])
 
 
-def anchor_id(source: str, start: int) -> str:
-    """The element id of the article sentence starting at ``start`` in ``source``.
-
-    Built from offsets, not from the turn's [n], so a marker in an older chat turn still
-    points at its sentence after newer answers renumber their citations.
-    """
-    digest = hashlib.sha1(source.encode("utf-8", "replace")).hexdigest()[:8]
-    return f"cite-{digest}-{start}"
-
-
-def cited_spans(c: Citation) -> list[Span]:
-    """The sentences a citation stands for; the whole passage if it names none."""
-    return [tuple(s) for s in c.sentences] or [(c.start, c.end)]
-
-
-def link(c: Citation, label: str, cls: str) -> str:
-    """A link that brings the citation's first sentence into view in the article."""
-    start = cited_spans(c)[0][0]
-    return f'<a class="{cls}" href="#{anchor_id(c.source, start)}">{esc(label)}</a>'
+def answer_from_dict(d: Any) -> Answer:
+    """An Answer from ``Answer.to_dict()`` output (as stored in the browser)."""
+    status = d.get("status")
+    return Answer(
+        text=str(d["text"]), answerable=bool(d.get("answerable")), query=str(d.get("query") or ""),
+        citations=[_citation(c) for c in (d.get("citations") or [])][:20],
+        closest=[_citation(c) for c in (d.get("closest") or [])][:20],
+        short_answer=str(d.get("short_answer") or ""), confidence=float(d.get("confidence") or 0.0),
+        notice=str(d.get("notice") or ""), error=str(d.get("error") or ""),
+        timings_ms={str(k): float(v) for k, v in (d.get("timings_ms") or {}).items()},
+        status=status if status in records.STATUSES else "",
+    )
 
 
-def highlight(text: str, offset: int, marks: list[tuple[Span, str]]) -> str:
-    """Escape ``text`` (which starts at absolute ``offset``) and wrap each span in a tag.
-
-    ``marks`` pairs an absolute (start, end) span with the opening tag to use, e.g.
-    ``'<mark id="...">'``; spans are clipped to the text and overlapping ones skipped.
-    """
-    out, pos, end = [], 0, len(text)
-    for (s, e), tag in sorted(marks, key=lambda m: m[0]):
-        s, e = max(s - offset, pos), min(e - offset, end)
-        if s >= e:
-            continue
-        out += [esc(text[pos:s]), tag, esc(text[s:e]), "</mark>"]
-        pos = e
-    out.append(esc(text[pos:]))
-    return "".join(out)
+def turn_to_dict(t: Turn) -> dict:
+    return {"id": t.id, "question": t.question, "answer": t.answer.to_dict(), "vote": t.vote}
 
 
-def linked(line: str, citations: list[Citation]) -> str:
-    """Escape a line of answer text, turning each valid [n] marker into a link."""
-    out, pos = [], 0
-    for m in _MARKER.finditer(line):
-        n = int(m.group(1))
-        out.append(esc(line[pos:m.start()]))
-        out.append(link(citations[n - 1], m.group(), "cite-marker") if 1 <= n <= len(citations) else esc(m.group()))
-        pos = m.end()
-    out.append(esc(line[pos:]))
-    return "".join(out)
+def load_turns(saved: Any) -> list[Turn]:
+    """The conversation stored in the browser; malformed turns are dropped, not fatal."""
+    turns = []
+    for d in saved[-MAX_TURNS:] if isinstance(saved, list) else []:
+        try:
+            turn_id = re.sub(r"[^0-9a-zA-Z_-]", "", str(d["id"]))[:32] or uuid.uuid4().hex[:12]
+            vote = d.get("vote") if d.get("vote") in feedback.VOTES else None
+            turns.append(Turn(turn_id, str(d["question"])[:20_000], answer_from_dict(d["answer"]), vote))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.debug("dropped a malformed stored turn")
+    return turns
 
 
-def answer_body(a: Answer, text: str) -> str:
-    """Answer text as HTML: ``> `` lines are the quoted sentences, the first line of an
-    answerable one is its short answer."""
-    blocks = []
-    for line in text.splitlines():
-        if line.startswith(">"):
-            blocks.append(f"<blockquote>{linked(line[1:].strip(), a.citations)}</blockquote>")
-        elif line.strip():
-            cls = ' class="lead"' if a.answerable else ""
-            blocks.append(f"<p{cls}>{linked(line, a.citations)}</p>")
-    return "".join(blocks)
+def history_of(turns: list[Turn]) -> list[dict]:
+    """The conversation in the messages format Assistant.answer() reads for follow-ups."""
+    out: list[dict] = []
+    for t in turns:
+        out += [{"role": "user", "content": t.question}, {"role": "assistant", "content": t.answer.text}]
+    return out
 
 
-def answer_kind(a: Answer) -> str:
-    """One of ``ok``, ``not-covered``, ``error`` or ``hint`` (an empty question)."""
-    if a.error:
-        return "error"
-    if a.answerable:
-        return "ok"
-    return "not-covered" if a.query else "hint"
-
-
-def shorten(text: str, limit: int = 300) -> str:
-    """``text`` cut to ``limit`` characters at a space, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    return (cut[: cut.rfind(" ")] if " " in cut[limit // 2:] else cut) + " …"
-
-
-def _searched_as(question: str, a: Answer) -> str:
-    """The standalone query when the conversation changed it (a follow-up).
-
-    A query that is just the question, cleaned or cut to length, is not news to the
-    reader; the cut is reported by the notice instead.
-    """
-    squash = lambda s: " ".join(s.split()).casefold()  # noqa: E731
-    return a.query if a.query and not squash(question).startswith(squash(a.query)) else ""
-
-
-def turn_meta(question: str, a: Answer) -> str:
-    """The footer of a chat answer: how a follow-up was understood, and the timings."""
-    items = []
-    searched = _searched_as(question, a)
-    if searched:
-        items.append(f'<span class="searched">Searched as: “{esc(shorten(searched))}”</span>')
-    t = a.timings_ms or {}
-    if "total_ms" in t:  # an answer given without searching (empty, refused) has no retrieval time
-        retrieval = f'retrieval {t["retrieval_ms"]:.0f} ms · ' if "retrieval_ms" in t else ""
-        items.append(f'<span class="timing">{retrieval}total {t["total_ms"]:.0f} ms</span>')
-    return f'<div class="turn-meta">{"".join(items)}</div>' if items else ""
-
-
-_BADGES = {
-    "not-covered": '<div class="badge">Not covered by the article</div>',
-    "error": '<div class="badge">The assistant could not answer</div>',
-}
-
-
-def render_chat_answer(question: str, a: Answer, shown: str | None = None, final: bool = True) -> str:
-    """An assistant chat message, as one HTML block.
-
-    One block with no blank line, so the Chatbot's Markdown step passes it through as
-    HTML and never reinterprets article text as Markdown. ``shown`` is the part of the
-    answer text revealed so far while streaming.
-    """
-    kind = answer_kind(a)
-    text = a.text if shown is None else shown
-    done = " done" if final else ""  # lets a reader (or a test) tell a finished answer
-    parts = [f'<div class="answer answer-{kind}{done}">', _BADGES.get(kind, "")]
-    if a.notice:
-        parts.append(f'<div class="notice">{esc(a.notice)}</div>')
-    parts.append(answer_body(a, text))  # an error Answer's text already says what failed
-    if final:
-        parts.append(turn_meta(question, a))
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def render_user(question: str, limit: int) -> str:
-    """A user chat message: shown literally, and cut to ``limit`` characters."""
-    shown = question if len(question) <= limit else question[:limit] + " …"
-    return f'<div class="question">{esc(shown)}</div>'
-
-
-def _card(c: Citation, n: int | None, closest: bool) -> str:
-    """One source: number, section, score, file, and the passage with its marks."""
-    marks = [] if closest else [((s, e), "<mark>") for s, e in c.sentences]
-    number = link(c, f"[{n}]", "cite-num") if n else ""
-    section = esc(c.section) if c.section else "(no section title)"
-    goto = "" if closest else link(c, "Show in article →", "goto")
-    return (f'<div class="card{" card-closest" if closest else ""}">'
-            f'<div class="card-top">{number}<span class="section">{section}</span>'
-            f'<span class="score">score {c.score:.2f}</span></div>'
-            f'<div class="passage">{highlight(c.text, c.start, marks)}</div>'
-            f'<div class="card-foot"><span class="file">{esc(c.source)}:{c.start}–{c.end}</span>{goto}</div>'
-            "</div>")
-
-
-SOURCES_EMPTY = ('<div class="sources empty">Ask a question: the passages behind the answer '
-                 "appear here, with the sentences it quotes highlighted.</div>")
-
-
-def render_sources(question: str, a: Answer) -> str:
-    """The sources panel for the latest answer."""
-    kind = answer_kind(a)
-    head = f'<div class="src-head">Question searched: <q>{esc(shorten(a.query or question))}</q></div>'
-    if kind == "ok":
-        body = "".join(_card(c, n, closest=False) for n, c in enumerate(a.citations, 1))
-        return f'<div class="sources">{head}<h3>Sources</h3>{body}</div>'
-    if kind == "not-covered":
-        cards = "".join(_card(c, None, closest=True) for c in a.closest)
-        closest = (f'<h3>Closest passages</h3><p class="muted">The nearest passages of the article. '
-                   f"They are not an answer and are not cited.</p>{cards}") if cards else ""
-        return (f'<div class="sources">{head}<div class="nc-banner">The article does not cover this '
-                f"question.</div>{closest}</div>")
-    if kind == "error":
-        return f'<div class="sources">{head}<div class="err-banner">{esc(a.error)}</div></div>'
-    return SOURCES_EMPTY
-
-
-@dataclass(frozen=True)
-class Article:
-    """One corpus document as shown in the Article tab."""
-
-    source: str
-    text: str
-    headings: frozenset[str] = field(default_factory=frozenset)  # lines that are section titles
-
-
-def load_articles(corpus_dir: Path) -> list[Article]:
-    """The corpus documents, decoded exactly as the index read them (offsets match)."""
-    from .corpus import paragraphs, read_corpus
-
-    docs, _ = read_corpus(Path(corpus_dir))
-    return [Article(d.source, d.text, frozenset(p.section for p in paragraphs(d) if p.section)) for d in docs]
-
-
-def render_article(art: Article, latest: list[Citation], earlier: list[Citation]) -> str:
-    """The full article, line by line, with cited sentences marked and given ids.
-
-    The latest answer's sentences carry their [n]; sentences cited earlier in the
-    conversation stay lightly marked so the markers of older turns still lead somewhere.
-    """
-    def tags(citations: list[Citation], attrs: str) -> dict[Span, str]:
-        return {(s, e): f'<mark id="{anchor_id(c.source, s)}" {attrs.format(n=n)}>'
-                for n, c in enumerate(citations, 1) if c.source == art.source for s, e in cited_spans(c)}
-
-    now = tags(latest, 'class="latest" data-n="{n}"')
-    marks = {**tags(earlier, 'class="earlier"'), **now}  # the latest answer's look wins
-    lines = []
-    for m in re.finditer(r"[^\r\n]+", art.text):
-        line = m.group()
-        if not line.strip():
-            continue
-        tag = "h3" if line.strip() in art.headings else "p"
-        inside = [(span, t) for span, t in marks.items() if span[0] < m.end() and span[1] > m.start()]
-        lines.append(f"<{tag}>{highlight(line, m.start(), inside)}</{tag}>")
-    count = len(now)
-    note = f"{count} sentence{'s' * (count != 1)} cited by the latest answer" if count else "no citation in the latest answer"
-    return (f'<section class="article"><div class="art-head"><span class="file">{esc(art.source)}</span>'
-            f'<span class="muted">{note}</span></div>{"".join(lines)}</section>')
-
-
-def render_articles(arts: list[Article], latest: list[Citation], earlier: list[Citation]) -> str:
-    """The article; with a corpus of many, only those the conversation cited (or the first),
-    so a turn does not ship thousands of documents to the browser."""
-    if not arts:
-        return '<div class="err-banner">The article could not be read; see the server log.</div>'
-    cited = {c.source for c in latest + earlier}
-    shown = [a for a in arts if a.source in cited] or arts[:1]
-    note = (f'<p class="muted">{len(shown)} of the {len(arts):,} articles in the corpus: '
-            "those cited in this conversation.</p>" if len(arts) > 1 else "")
-    return f'<div class="articles">{note}{"".join(render_article(a, latest, earlier) for a in shown)}</div>'
-
-
-def error_answer(question: str, message: str) -> Answer:
+def error_answer(question: Any, message: str) -> Answer:
     """An Answer that says the assistant failed, in the shape every caller expects."""
     return Answer(f"Sorry, something went wrong while answering: {message}", False,
-                  question if isinstance(question, str) else "", error=message)
-
-
-# --------------------------------------------------------------------------------------
-# 3. Gradio wiring.
-# --------------------------------------------------------------------------------------
-
-SYSTEM_FONTS = ["Segoe UI", "Roboto", "Helvetica Neue", "Arial", "Noto Sans", "Liberation Sans",
-                "DejaVu Sans", "sans-serif"]
-SYSTEM_MONO = ["SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "DejaVu Sans Mono", "monospace"]
-
-CSS = """
-.gradio-container { max-width: 1400px !important; }
-#app-title h1 { margin-bottom: 0; }
-#app-title p { margin-top: .2rem; color: var(--body-text-color-subdued); }
-.answer p, .answer blockquote { margin: .25rem 0; }
-.answer p.lead { font-weight: 600; font-size: 1.05em; }
-.answer blockquote { border-left: 3px solid #f59e0b; padding: .1rem 0 .1rem .6rem; margin-left: 0;
-  color: var(--body-text-color); font-style: normal; }
-.answer .badge { display: inline-block; font-weight: 600; font-size: .85em; padding: .1rem .5rem;
-  border-radius: 999px; margin-bottom: .35rem; }
-.answer-not-covered { border-left: 4px solid #94a3b8; padding-left: .6rem; }
-.answer-not-covered .badge { background: #e2e8f0; color: #334155; }
-.answer-not-covered p { color: var(--body-text-color-subdued); font-style: italic; }
-.answer-error { border-left: 4px solid #dc2626; padding-left: .6rem; }
-.answer-error .badge { background: #fee2e2; color: #991b1b; }
-.answer .notice { background: #fef9c3; color: #713f12; border-radius: 6px; padding: .3rem .5rem;
-  font-size: .9em; margin-bottom: .35rem; }
-.turn-meta { margin-top: .4rem; font-size: .8em; color: var(--body-text-color-subdued);
-  display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
-.turn-meta .searched { font-style: italic; }
-a.cite-marker, a.cite-num { text-decoration: none; font-weight: 600; color: #b45309; cursor: pointer;
-  font-size: .85em; vertical-align: super; margin-left: 1px; }
-a.cite-num { vertical-align: baseline; font-size: 1em; margin-right: .4rem; }
-.question { white-space: pre-wrap; word-break: break-word; }
-.sources { display: flex; flex-direction: column; gap: .6rem; }
-.sources h3 { margin: .4rem 0 0; font-size: 1em; }
-.sources.empty, .muted { color: var(--body-text-color-subdued); font-size: .9em; }
-.src-head { font-size: .9em; color: var(--body-text-color-subdued); }
-.src-head q { color: var(--body-text-color); font-style: italic; }
-.card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .6rem .75rem;
-  background: var(--background-fill-primary); }
-.card-closest { border-style: dashed; opacity: .92; }
-.card-top { display: flex; align-items: baseline; gap: .4rem; font-size: .9em; }
-.card-top .section { font-weight: 600; flex: 1; }
-.card-top .score { color: var(--body-text-color-subdued); font-variant-numeric: tabular-nums; }
-.passage { margin: .4rem 0; line-height: 1.5; }
-.card-foot { display: flex; justify-content: space-between; font-size: .8em;
-  color: var(--body-text-color-subdued); }
-.card-foot a.goto { color: #b45309; text-decoration: none; font-weight: 600; }
-mark, .article mark.latest { background: #fde68a; color: #111827; padding: 0 2px; border-radius: 3px; }
-.article mark.earlier { background: #fef3c7; color: inherit; }
-.article mark.latest::after { content: " [" attr(data-n) "]"; font-size: .75em; font-weight: 600;
-  color: #b45309; vertical-align: super; }
-.article mark.flash { outline: 3px solid #f59e0b; }
-.nc-banner { background: #f1f5f9; color: #334155; border-left: 4px solid #94a3b8; padding: .5rem .7rem;
-  border-radius: 6px; font-weight: 600; }
-.err-banner { background: #fee2e2; color: #991b1b; border-left: 4px solid #dc2626; padding: .5rem .7rem;
-  border-radius: 6px; }
-/* Gradio sets overflow: visible inline on the block, hence !important. */
-#article-panel, #sources-panel { max-height: 72vh; overflow-y: auto !important; padding-right: .4rem; }
-.article { line-height: 1.6; }
-.article h3 { margin: 1rem 0 .3rem; font-size: 1.05em; }
-.article p { margin: .3rem 0 .6rem; }
-.art-head { display: flex; justify-content: space-between; font-size: .85em; margin-bottom: .5rem;
-  border-bottom: 1px solid var(--border-color-primary); padding-bottom: .3rem; }
-.file { font-family: var(--font-mono); font-size: .9em; }
-"""
-
-# Clicking a citation marker or a source: open the Article tab, then scroll the cited
-# sentence into view. Delegated on the document (capture phase) because the chat and the
-# panels re-render their HTML on every answer, and to override the Chatbot's default of
-# opening links in a new tab.
-JS = """
-() => {
-  const show = (id, tries) => {
-    const el = document.getElementById(id);
-    if (el && el.offsetParent !== null) {
-      el.scrollIntoView({block: "center"});
-      el.classList.add("flash");
-      setTimeout(() => el.classList.remove("flash"), 1500);
-    } else if (tries > 0) {
-      setTimeout(() => show(id, tries - 1), 50);
-    }
-  };
-  document.addEventListener("click", (ev) => {
-    const a = ev.target.closest && ev.target.closest('a[href^="#cite-"]');
-    if (!a) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    // Gradio 6 names a tab's button after the Tab's elem_id: "<elem_id>-button".
-    const tab = document.getElementById("article-tab-button");
-    if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
-    show(a.getAttribute("href").slice(1), 40);
-  }, true);
-}
-"""
-
-
-def make_theme() -> gr.themes.Base:
-    """The default look, with system fonts so the browser fetches no web font."""
-    return gr.themes.Default(primary_hue="amber", font=SYSTEM_FONTS, font_mono=SYSTEM_MONO)
+                  question if isinstance(question, str) else "", error=message, status=records.ERROR)
 
 
 def safe_answer(assistant, question: Any, history: list[dict] | None) -> Answer:
@@ -432,31 +179,6 @@ def safe_answer(assistant, question: Any, history: list[dict] | None) -> Answer:
     return answer
 
 
-@dataclass
-class Turn:
-    """One exchange of the conversation, kept server-side in a gr.State."""
-
-    question: str
-    answer: Answer
-
-
-def history_of(turns: list[Turn]) -> list[dict]:
-    """The conversation in the messages format Assistant.answer() reads for follow-ups."""
-    out: list[dict] = []
-    for t in turns:
-        out += [{"role": "user", "content": t.question}, {"role": "assistant", "content": t.answer.text}]
-    return out
-
-
-def chat_messages(turns: list[Turn], limit: int) -> list[dict]:
-    """The Chatbot value, rebuilt from the turns (the turns, not the Chatbot, are the truth)."""
-    out: list[dict] = []
-    for t in turns:
-        out += [{"role": "user", "content": render_user(t.question, limit)},
-                {"role": "assistant", "content": render_chat_answer(t.question, t.answer)}]
-    return out
-
-
 def reveal_steps(text: str, steps: int = STREAM_STEPS) -> list[str]:
     """Growing prefixes of ``text`` at word boundaries, ending with the whole text."""
     words = re.findall(r"\S+\s*", text)
@@ -469,121 +191,387 @@ def reveal_steps(text: str, steps: int = STREAM_STEPS) -> list[str]:
 class WebApp:
     """The handlers, bound to one Assistant and the articles it answers from."""
 
-    def __init__(self, assistant) -> None:
+    def __init__(self, assistant, feedback_dir: Path | None = None) -> None:
         self.assistant = assistant
         self.limit = assistant.settings.max_question_chars
+        self.feedback_dir = Path(feedback_dir or assistant.settings.index_dir)
         try:
             self.articles = load_articles(assistant.settings.corpus_dir)
         except Exception:  # the chat still works; the Article tab says it failed
             log.exception("could not read the corpus for the Article tab")
             self.articles = []
+        self._texts = {a.source: a.text for a in self.articles}
+
+    def _checked(self, citations: list[Citation]) -> list[Citation]:
+        """Citations that still match the article at their offsets (a stored conversation
+        may predate an edit of the corpus, or have been tampered with)."""
+        return [c for c in citations if self._texts.get(c.source, "")[c.start:c.end] == c.text]
 
     def article_html(self, turns: list[Turn]) -> str:
-        latest = turns[-1].answer.citations if turns else []
-        earlier = [c for t in turns[:-1] for c in t.answer.citations]
+        latest = self._checked(turns[-1].answer.citations) if turns else []
+        earlier = self._checked([c for t in turns[:-1] for c in t.answer.citations])
         return render_articles(self.articles, latest, earlier)
 
-    def ask(self, question: str) -> dict:
-        """Answer one question about the article (no conversation).
+    def chat_html(self, turns: list[Turn], pending: tuple[str, str] | None = None) -> str:
+        return render_conversation(turns, self.limit, pending)
 
-        Returns the Answer as a JSON object: text (with [n] markers), answerable, query,
-        citations, closest, short_answer, confidence, notice, error, timings_ms.
+    def ask(self, question: str) -> dict:
+        """Answer one question about the article, quoting it.
+
+        Args:
+            question: the question, in everyday words.
+
+        Returns:
+            The answer as a JSON object: ``status`` (answered, partial, not_covered,
+            refused, empty or error), ``text`` with [n] markers, ``short_answer``,
+            ``citations`` (``[n]`` is ``citations[n-1]``: the passage, its file, character
+            offsets and quoted sentences), ``closest`` passages when the article does not
+            cover the question, ``confidence``, ``query``, ``notice``, ``error``,
+            ``timings_ms`` and ``answerable``.
         """
         return safe_answer(self.assistant, question, None).to_dict()
 
-    def respond(self, question: str, turns: list[Turn] | None) -> Iterator[tuple]:
-        """Chat handler: show the question, answer it, reveal the answer step by step.
+    def restore(self, saved: Any) -> tuple:
+        """On page load: the conversation kept in the browser, rendered again."""
+        turns = load_turns(saved)
+        if not turns:
+            return self.chat_html([]), SOURCES_EMPTY, self.article_html([])
+        last = turns[-1]
+        return self.chat_html(turns), render_sources(last.question, last.answer), self.article_html(turns)
 
-        Yields (textbox, chatbot, sources, article, turns). Any failure, even while
+    def respond(self, question: Any, saved: Any) -> Iterator[tuple]:
+        """Show the question, answer it, reveal the answer step by step.
+
+        Yields (chat, sources, article, stored conversation). Any failure, even while
         rendering, ends as a readable message in the chat rather than a traceback.
         """
-        turns = list(turns or [])
+        turns = load_turns(saved)
         question = question if isinstance(question, str) else ""
-        pending = chat_messages(turns, self.limit) + [
-            {"role": "user", "content": render_user(question, self.limit)},
-            {"role": "assistant", "content": '<div class="answer pending"><p class="muted">Searching the article…</p></div>'},
-        ]
-        yield "", pending, gr.skip(), gr.skip(), turns
+        if not question.strip():  # an empty box: nothing to ask (the page says so)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        yield self.chat_html(turns, (question, PENDING)), gr.skip(), gr.skip(), gr.skip()
         answer = safe_answer(self.assistant, question, history_of(turns))
+        turn = Turn(uuid.uuid4().hex[:12], question[: self.limit * 2], answer)  # bounded; answer() cuts anyway
+        done = (turns + [turn])[-MAX_TURNS:]
         try:
-            turn = Turn(question[: self.limit * 2], answer)  # keep state bounded; answer() cuts anyway
-            sources, article = render_sources(question, answer), self.article_html(turns + [turn])
+            sources, article = render_sources(question, answer), self.article_html(done)
             steps = reveal_steps(answer.text)
-            for i, shown in enumerate(steps):
-                final = i == len(steps) - 1
-                pending[-1] = {"role": "assistant", "content": render_chat_answer(question, answer, shown, final)}
-                yield gr.skip(), pending, sources, article, (turns + [turn] if final else turns)
-                if not final:
-                    time.sleep(STREAM_DELAY_S)
+            for shown in steps[:-1]:
+                partial = render_answer(question, answer, shown=shown, final=False)
+                yield self.chat_html(turns, (question, partial)), sources, article, gr.skip()
+                time.sleep(STREAM_DELAY_S)
+            yield self.chat_html(done), sources, article, [turn_to_dict(t) for t in done]
         except Exception as e:
             log.exception("rendering the answer failed")
-            failed = Turn(question[: self.limit * 2], error_answer(question, f"{type(e).__name__}: {e}"))
-            yield (gr.skip(), chat_messages(turns + [failed], self.limit),
-                   render_sources(question, failed.answer), gr.skip(), turns)
+            failed = Turn(turn.id, turn.question, error_answer(question, f"{type(e).__name__}: {e}"))
+            done = (turns + [failed])[-MAX_TURNS:]
+            yield (self.chat_html(done), render_sources(question, failed.answer), gr.skip(),
+                   [turn_to_dict(t) for t in done])
 
-    def clear(self) -> tuple:
+    def new_conversation(self) -> tuple:
         """Forget the conversation: empty chat, empty sources, unmarked article."""
-        return "", [], SOURCES_EMPTY, self.article_html([]), []
+        return self.chat_html([]), SOURCES_EMPTY, self.article_html([]), []
+
+    def vote(self, saved: Any, evt: gr.EventData) -> Any:
+        """Thumbs up/down on an answer: appended to feedback.jsonl beside the index, and
+        remembered with the turn so the button stays pressed."""
+        data = getattr(evt, "_data", None) or {}
+        turn_id, value = str(data.get("turn", "")), data.get("vote")
+        turns = load_turns(saved)
+        turn = next((t for t in turns if t.id == turn_id), None)
+        if turn is None or value not in feedback.VOTES:
+            return gr.skip()
+        feedback.record(self.feedback_dir, feedback.entry(turn.id, value, turn.question, turn.answer.to_dict()))
+        turn.vote = value
+        return [turn_to_dict(t) for t in turns]
 
 
-def build_app(assistant) -> gr.Blocks:
-    """The Blocks app for ``assistant``. Launch it with ``launch()`` (theme, CSS, JS)."""
-    handlers = WebApp(assistant)
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        gr.Markdown(f"# {TITLE}\nAsk about the article. Every answer quotes it and cites the "
-                    "sentences it rests on; click a [n] to see the sentence in the article.",
-                    elem_id="app-title")
-        turns = gr.State([])
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=5, min_width=380):
-                chat = gr.Chatbot(label="Conversation", height=520, elem_id="chat",
-                                  sanitize_html=True, render_markdown=True, latex_delimiters=[],
-                                  feedback_options=None, buttons=[], layout="bubble",
-                                  placeholder="Ask a question about Nissan's strategy, or pick an example below.")
-                with gr.Row():
-                    box = gr.Textbox(show_label=False, placeholder="Ask about the article…", scale=6,
-                                     lines=1, max_lines=4, elem_id="question", autofocus=True)
+# --------------------------------------------------------------------------------------
+# 3. Gradio wiring.
+# --------------------------------------------------------------------------------------
+
+SYSTEM_FONTS = ["Segoe UI", "Roboto", "Helvetica Neue", "Arial", "Noto Sans", "Liberation Sans",
+                "DejaVu Sans", "sans-serif"]
+SYSTEM_MONO = ["SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "DejaVu Sans Mono", "monospace"]
+
+# Runs in the browser before the chat handler: empties the box at once (not when the
+# answer starts, which may be seconds later in a busy queue and would wipe new typing).
+CLEAR_BOX_JS = """(question, saved) => {
+  const box = document.querySelector('#question textarea');
+  if (box && box.value) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return [question, saved];
+}"""
+
+# The chat's own script: a vote button becomes an event the server records. Only here is
+# Gradio's trigger() available; everything else lives in static/app.js.
+VOTE_JS = """
+element.addEventListener('click', (ev) => {
+  const button = ev.target.closest && ev.target.closest('button.vote');
+  if (!button || !element.contains(button)) return;
+  const row = button.closest('.actions');
+  row.querySelectorAll('button.vote').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+  const note = row.querySelector('.action-note');
+  if (note) note.textContent = 'Thanks: your vote is saved on this computer.';
+  trigger('click', {turn: row.dataset.turn, vote: button.dataset.vote});
+});
+"""
+
+
+def static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def make_theme() -> gr.themes.Base:
+    """The default look with system fonts (the browser fetches no web font), and a primary
+    button dark enough for its white label to pass WCAG AA in both colour schemes."""
+    return gr.themes.Default(primary_hue="amber", font=SYSTEM_FONTS, font_mono=SYSTEM_MONO).set(
+        button_primary_background_fill="#92400e", button_primary_background_fill_hover="#78350f",
+        button_primary_text_color="#ffffff", button_primary_border_color="#92400e",
+        button_primary_background_fill_dark="#fbbf24", button_primary_background_fill_hover_dark="#fcd34d",
+        button_primary_text_color_dark="#111827", button_primary_border_color_dark="#fbbf24",
+    )
+
+
+def _secret(settings: Settings) -> str:
+    """The key the browser's stored conversation is encrypted with: stable for one index
+    folder, so a conversation survives a restart of the server too."""
+    return hashlib.sha256(f"nissan-assistant:{Path(settings.index_dir).resolve()}".encode()).hexdigest()[:32]
+
+
+def build_app(assistant, *, per_client: int = PER_CLIENT, feedback_dir: Path | None = None) -> gr.Blocks:
+    """The Blocks app for ``assistant``. Launch it with ``launch()`` (theme, CSS, JS, edges).
+
+    Args:
+        assistant: an ``Assistant`` (or anything with ``answer()`` and ``settings``).
+        per_client: requests one client address may have queued or running at once.
+        feedback_dir: where votes are stored (default: the index folder).
+    """
+    handlers = WebApp(assistant, feedback_dir)
+    private = dict(api_visibility="private")
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
+        with gr.Row(elem_id="top", equal_height=False):
+            gr.HTML(f'<header id="app-title"><h1>{TITLE}</h1><p>Ask about the article. Every answer quotes it '
+                    "and cites the sentences it rests on; click a [n] to see the sentence in the article.</p></header>",
+                    js_on_load=None, apply_default_css=False, min_width=300)
+            new = gr.Button("New conversation", elem_id="new-conversation", scale=0, min_width=170, size="md")
+        saved = gr.BrowserState([], storage_key=STORAGE_KEY, secret=_secret(assistant.settings))
+        with gr.Row(equal_height=False, elem_id="main"):
+            with gr.Column(scale=5, min_width=360, elem_id="chat-column"):
+                chat = gr.HTML(handlers.chat_html([]), elem_id="chat", js_on_load=VOTE_JS, apply_default_css=False)
+                with gr.Row(elem_id="ask-row"):
+                    box = gr.Textbox(label="Your question about the article", show_label=False, scale=6, lines=1,
+                                     max_lines=4, elem_id="question", autofocus=True, submit_btn=False, container=False,
+                                     placeholder="Ask about the article…")
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
-                    clear = gr.Button("Clear", scale=1, min_width=80, elem_id="clear")
-                examples = gr.Examples(EXAMPLES, inputs=[box], label="Try asking")
-            with gr.Column(scale=4, min_width=340):
+                gr.HTML('<p id="queue-note" class="queue-note" role="status" aria-live="polite"></p>'
+                        + render_examples(EXAMPLES), js_on_load=None, apply_default_css=False, elem_id="examples")
+            with gr.Column(scale=4, min_width=340, elem_id="panels-column"):
                 with gr.Tabs(elem_id="panels"):
                     with gr.Tab("Sources", id="sources", elem_id="sources-tab"):
-                        sources = gr.HTML(SOURCES_EMPTY, elem_id="sources-panel", js_on_load=None)
+                        sources = gr.HTML(SOURCES_EMPTY, elem_id="sources-panel", js_on_load=None,
+                                          apply_default_css=False)
                     with gr.Tab("Article", id="article", elem_id="article-tab"):
-                        article = gr.HTML(handlers.article_html([]), elem_id="article-panel", js_on_load=None)
-        outputs = [box, chat, sources, article, turns]
-        chat_event = dict(fn=handlers.respond, inputs=[box, turns], outputs=outputs,
-                          concurrency_id="answer", show_progress="minimal")
-        box.submit(api_name="chat", **chat_event)
-        send.click(api_visibility="private", **chat_event)
-        examples.load_input_event.then(api_visibility="private", **chat_event)
-        clear.click(handlers.clear, None, outputs, queue=False, api_visibility="private")
-        # The Chatbot's own trash icon empties only the chat; forget the turns with it.
-        chat.clear(handlers.clear, None, outputs, queue=False, api_visibility="private")
-        gr.api(handlers.ask, api_name="ask", concurrency_id="answer")
+                        article = gr.HTML(handlers.article_html([]), elem_id="article-panel", js_on_load=None,
+                                          apply_default_css=False)
+        outputs = [chat, sources, article, saved]
+        answering = gr.on([box.submit, send.click], handlers.respond, inputs=[box, saved], outputs=outputs,
+                          js=CLEAR_BOX_JS, trigger_mode="always_last", concurrency_id="answer",
+                          show_progress="hidden", **private)
+        new.click(handlers.new_conversation, None, outputs, queue=False, cancels=[answering], **private)
+        chat.click(handlers.vote, inputs=[saved], outputs=[saved], queue=False, show_progress="hidden", **private)
+        app.load(handlers.restore, inputs=[saved], outputs=[chat, sources, article], queue=False,
+                 show_progress="hidden", **private)
+        gr.api(handlers.ask, api_name="ask", concurrency_id="answer", api_description=ASK_DESCRIPTION)
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    limit_per_client(app, per_client)
     return app
 
 
+# ---------------------------------------------------------------------------- edges
+
+
+def _client(request: Any) -> str:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
+def limit_per_client(app: gr.Blocks, limit: int) -> None:
+    """Refuse a request when its client address already has ``limit`` queued or running,
+    so one client cannot fill the shared queue.
+
+    Gradio (6.x) has no such setting; this wraps the app's queue ``push``, the one place
+    every queued request (browser, gradio_client, REST ``/call``) enters.
+    """
+    queue = app._queue
+    push = queue.push
+    reserved: dict[str, int] = {}
+
+    def busy(host: str) -> int:
+        waiting = [e for q in queue.event_queue_per_concurrency_id.values() for e in q.queue]
+        running = [e for job in queue.active_jobs if job for e in job]
+        return sum(_client(e.request) == host for e in waiting + running)
+
+    async def limited(body, request, username):
+        host = _client(request)
+        if busy(host) + reserved.get(host, 0) >= limit:  # no await between check and reserve
+            return (False, f"Too many requests at once from {host}: at most {limit} may wait or run. "
+                    "Wait for the answers, then ask again.", "queue_full")
+        reserved[host] = reserved.get(host, 0) + 1
+        try:
+            return await push(body, request, username)
+        finally:
+            reserved[host] -= 1
+
+    queue.push = limited
+
+
+TOKEN_COOKIE = "assistant_token"
+TOKEN_ENV = "ASSISTANT_AUTH_TOKEN"
+
+
+class Gate:
+    """ASGI middleware in front of every route: refuses uploads (the UI has no use for
+    them) and, when a token is set, any request that does not carry it.
+
+    The token is accepted as ``Authorization: Bearer <token>`` (API clients), as the
+    ``assistant_token`` cookie, or once as ``?token=<token>``, which sets the cookie and
+    redirects to the same page without it (browsers).
+    """
+
+    def __init__(self, app, token: str | None = None) -> None:
+        self.app = app
+        self.token = token.encode() if token else None
+
+    def _ok(self, value: str | bytes | None) -> bool:
+        value = value.encode() if isinstance(value, str) else value
+        return bool(value) and hmac.compare_digest(value, self.token)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        if re.search(r"/upload(_progress)?/?$", path):
+            return await _reply(send, scope, 403, "Uploads are disabled.\n")
+        # Gradio calls this itself while launching, before anyone could hold the token; it
+        # only answers true/false and runs the app's one-time start-up once.
+        if self.token is None or path.endswith("/gradio_api/startup-events"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        auth = headers.get(b"authorization", b"")
+        cookie = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        given = dict(query).get("token")
+        if self._ok(auth[7:] if auth[:7].lower() == b"bearer " else b"") or (
+                TOKEN_COOKIE in cookie and self._ok(cookie[TOKEN_COOKIE].value)):
+            if given is None:
+                return await self.app(scope, receive, send)
+        if given is not None and self._ok(given) and scope["type"] == "http":
+            rest = urlencode([(k, v) for k, v in query if k != "token"])
+            location = (scope.get("root_path", "") + path) + (f"?{rest}" if rest else "")
+            await send({"type": "http.response.start", "status": 303, "headers": [
+                (b"location", location.encode("latin-1")), (b"cache-control", b"no-store"),
+                (b"set-cookie", f"{TOKEN_COOKIE}={given}; Path=/; HttpOnly; SameSite=Strict".encode("latin-1"))]})
+            return await send({"type": "http.response.body", "body": b""})
+        return await _reply(send, scope, 401, "This assistant needs an access token: open the address that "
+                            "`assistant serve` printed (it ends with ?token=...), or send 'Authorization: Bearer "
+                            "<token>'.\n")
+
+
+async def _reply(send, scope, status: int, text: str) -> None:
+    if scope["type"] == "websocket":
+        return await send({"type": "websocket.close", "code": 1008})
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
 def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = 7860, *, block: bool = True,
-           quiet: bool = False) -> tuple[Any, str, str | None]:
+           quiet: bool = True, auth_token: str | None = None) -> tuple[Any, str, str | None]:
     """Start ``app`` on ``host:port`` with the offline look: no share link, no analytics,
-    system fonts only. Returns what ``Blocks.launch`` returns (app, local URL, share URL).
+    system fonts only, no uploads; with ``auth_token``, every route asks for it.
+    Returns what ``Blocks.launch`` returns (app, local URL, share URL).
 
     In Gradio 6 theme, css and js belong to launch(), not to the Blocks constructor.
+    ``quiet`` (the default) also silences Gradio's "To create a public link" advice.
     """
+    from starlette.middleware import Middleware
+
     return app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
-                      theme=make_theme(), css=CSS, js=JS, footer_links=["api", "settings"],
-                      run_history=False, enable_monitoring=False, mcp_server=False, ssr_mode=False,
-                      pwa=False, show_error=False, quiet=quiet)
+                      theme=make_theme(), css=static_text("app.css"), js=static_text("app.js"),
+                      footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
+                      mcp_server=False, ssr_mode=False, pwa=False, show_error=False, quiet=quiet,
+                      max_file_size="1kb", app_kwargs={"middleware": [Middleware(Gate, token=auth_token)]})
 
 
-def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """``assistant serve``: load the model and index once, then serve until interrupted."""
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, token: str | None) -> str:
+    """What to tell the user about who can reach the server ("" when only this machine)."""
+    if is_loopback(host) or token:
+        return ""
+    return (f"warning: --host {host} lets other machines reach the assistant, and it has no login. "
+            f"Anyone who can reach this port can use it. Set --auth-token (or {TOKEN_ENV}) to require a token.")
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, and in words a user can act on, when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            raise AssistantError(f"port {port} is in use; try ./run serve --port {port + 1}") from None
+
+
+def build_index_in_child(settings: Settings) -> None:
+    """Build or check the index in a child process, so this serving process never imports
+    torch (the child loads the model only when the index must be built, then exits)."""
+    env = dict(os.environ)
+    for var, name in ENV.items():
+        value = getattr(settings, name)
+        env[var] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    r = subprocess.run([sys.executable, "-m", "assistant", "index"], env=env)
+    if r.returncode != 0:
+        raise AssistantError("the index could not be built (see above)")
+
+
+def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860,
+          auth_token: str | None = None) -> None:
+    """``assistant serve``: build the index if needed (child process), load it once
+    (ONNX query path, no torch), then serve until interrupted."""
     from .answering import Assistant
 
-    assistant = Assistant(settings or Settings.from_env())
-    print("assistant: loading the model and the index…", flush=True)
+    settings = settings or Settings.from_env()
+    token = auth_token or os.environ.get(TOKEN_ENV) or None
+    check_port(host, port)
+    if warning := exposure_warning(host, token):
+        print(f"assistant: {warning}", file=sys.stderr, flush=True)
+    print("assistant: checking the index (built in a separate process when needed)…", flush=True)
+    build_index_in_child(settings)
+    assistant = Assistant(settings)
+    print("assistant: loading the index…", flush=True)
     assistant.warm_up()
-    launch(build_app(assistant), host, port, block=True)
+    app = build_app(assistant)
+    # SIGTERM ends the server like Ctrl+C does, so the temp folder is removed at exit.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        _, url, _ = launch(app, host, port, block=False, auth_token=token)
+    except OSError as e:  # the port was taken between the check and the start
+        raise AssistantError(f"port {port} is in use; try ./run serve --port {port + 1}") from e
+    shown = url.rstrip("/") + "/" + (f"?token={token}" if token else "")
+    print(f"assistant: serving on {shown} (Ctrl+C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("assistant: stopping", flush=True)
+    finally:
+        app.close()
