@@ -14,12 +14,8 @@ import numpy as np
 from .embedding import Embedder
 from .index import Index
 from .lexical import tokenize
+from .params import RetrievalParams
 from .records import Passage
-
-# Hybrid score = DENSE_WEIGHT * cosine + (1 - DENSE_WEIGHT) * BM25 / max BM25 of the query.
-# Chosen on the dev split (benchmarks/tune_dev.py; `assistant eval` shows the modes side by side).
-DENSE_WEIGHT = 0.8
-CANDIDATES = 100  # from each retriever, before exact rescoring
 
 
 @dataclass
@@ -67,6 +63,7 @@ def retrieve(
     k: int = 5,
     mode: str = "hybrid",
     vector: np.ndarray | None = None,
+    params: RetrievalParams | None = None,
 ) -> Retrieval:
     """Rank the index's passages for ``query``.
 
@@ -77,19 +74,22 @@ def retrieve(
         k: how many passages to return (fewer if the index is smaller).
         mode: ``hybrid``, ``dense`` or ``lexical``.
         vector: the query's embedding, when the caller already has it.
+        params: the fusion weight and candidate pool.
     """
+    params = params or RetrievalParams()
     if vector is None:
         vector = embedder.embed([query])[0]
     vector = np.asarray(vector, dtype=np.float32)
     tokens = tokenize([query])[0]
     n = len(index.chunks)
     lexical_all = normalise(index.bm25_passages.scores(tokens))
-    ids = candidates(vector, lexical_all, index, mode, min(n, max(CANDIDATES, k)))
+    ids = candidates(vector, lexical_all, index, mode, min(n, max(params.candidates, k)))
     if len(ids) < min(k, n):  # nothing matched lexically in lexical mode: still return k passages
         ids = np.union1d(ids, np.arange(min(k, n)))
     dense = dense_scores(vector, index, ids)
     lexical = lexical_all[ids]
-    fused = {"dense": dense, "lexical": lexical}.get(mode, DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lexical)
+    w = params.dense_weight
+    fused = {"dense": dense, "lexical": lexical}.get(mode, w * dense + (1 - w) * lexical)
     order = np.argsort(-fused, kind="stable")[:k]
     passages = [Passage(index.chunks[ids[i]], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order]
     return Retrieval(query, vector, tokens, passages)

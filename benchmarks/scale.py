@@ -469,16 +469,18 @@ def recall_at_10(ann, exact, vectors: np.ndarray, q: np.ndarray) -> dict[str, fl
     """Recall@10 of ``ann`` against ``exact`` for query vectors ``q``; also counting hits
     that tie the 10th exact score, and the share of the exact top 10 among the ANN's
     ``CANDIDATES`` (the pool retrieve() rescores exactly)."""
-    from assistant.retrieval import CANDIDATES
+    from assistant.params import RetrievalParams
+
+    pool = RetrievalParams().candidates
 
     (d_exact, i_exact), exact_s = timed(lambda: exact.search(q, 10))
     (_, i_ann), ann_s = timed(lambda: ann.search(q, 10))
-    _, i_pool = ann.search(q, CANDIDATES)
+    _, i_pool = ann.search(q, pool)
     true_scores = np.einsum("qkd,qd->qk", vectors[i_ann], q)  # the exact score of each ANN hit
     return {
         "recall_at_10": float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(i_ann, i_exact)])),
         "recall_at_10_ties": float(np.mean(np.minimum((true_scores >= d_exact[:, 9:10] - 1e-5).sum(1), 10) / 10)),
-        "candidates": CANDIDATES,
+        "candidates": pool,
         "recall_10_in_candidates": float(np.mean([len(set(p) & set(e)) / 10 for p, e in zip(i_pool, i_exact)])),
         "top1_cosine_p50": float(np.median(d_exact[:, 0])),
         "ann_search_ms_per_query": ann_s * 1000 / len(q), "exact_search_ms_per_query": exact_s * 1000 / len(q),

@@ -1,0 +1,61 @@
+"""Tuning values, in one typed place: frozen parameter objects held by ``Assistant``.
+
+Each stage takes its own object (``retrieve(..., params=RetrievalParams())``); a tuning or
+cross-validation script builds one ``Assistant`` per setting (``Assistant.with_params``)
+and never assigns module attributes. ``assistant eval`` records the parameters it ran with.
+How each value was chosen is said beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """Args:
+        dense_weight: hybrid score = w * dense + (1 - w) * BM25 / max BM25. 0.8 was chosen on
+            the old dev split and confirmed by 5-fold CV on the blind set (benchmarks/tune_cv.py).
+        candidates: passages taken from each retriever before exact rescoring (not a
+            quality knob: the article has 16 passages; it bounds work on large corpora).
+    """
+
+    dense_weight: float = 0.8
+    candidates: int = 100
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    """Args:
+        sentence_passages: sentences are read from this many top passages (a wide net: the
+            cheap first stage below, not the reranker, reads them all).
+        first_stage: weights of a sentence's first-stage score: its cosine with the query, its
+            BM25 share and its passage's fused score share (from the earlier dev tuning; they
+            only decide which sentences the reranker reads).
+        rerank_sentences: how many sentences go on from the first stage, best first, to be
+            read by the reranker and ranked by the selection model (the reranker's cost grows
+            linearly with it; chosen by 5-fold CV).
+        use_reranker: read them with the sentence reranker (off: its signal is left out, for
+            the ablation in the README).
+        max_sentences: at most this many sentences are quoted.
+        keep_ratio: a further sentence is quoted when its probability of answering is at
+            least this share of the best one's (chosen by 5-fold CV).
+        closest: passages offered when the article does not cover a question.
+    """
+
+    sentence_passages: int = 10
+    first_stage: tuple[float, float, float] = (0.6, 0.2, 0.2)
+    rerank_sentences: int = 8
+    use_reranker: bool = True
+    max_sentences: int = 2
+    keep_ratio: float = 0.5
+    closest: int = 3
+
+
+@dataclass(frozen=True)
+class Params:
+    retrieval: RetrievalParams = field(default_factory=RetrievalParams)
+    answer: AnswerParams = field(default_factory=AnswerParams)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
