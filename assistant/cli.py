@@ -29,13 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the full Answer as JSON")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
 
-    ev = sub.add_parser("eval", help="evaluate on the gold question set")
-    ev.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ev = sub.add_parser("eval", help="evaluate on the gold question sets (5-fold cross-validation on the blind set)")
+    ev.add_argument("--gold", choices=("blind", "legacy"), default="blind",
+                    help="blind: the blind-written set, 5-fold CV (default); legacy: the older one-writer set")
     ev.add_argument("--mode", choices=MODES + ("all",), default="all")
     ev.add_argument("--json", default="artifacts/eval.json", help="where to write full results (default: %(default)s)")
-    ev.add_argument("--plot", nargs="?", const="artifacts/eval.png", help="also write a PNG chart of the modes")
-    ev.add_argument("--calibrate", action="store_true",
-                    help="refit the answerability calibration on the dev split first, and save it")
+    ev.add_argument("--plot", nargs="?", const="artifacts/eval.png", help="also write a PNG chart")
+    ev.add_argument("--calibrate", metavar="PATH",
+                    help="first fit the answerability calibration on the whole blind set and save it to PATH "
+                         "(in a checkout, assistant/calibration.json is the shipped one)")
 
     srv = sub.add_parser("serve", help="start the web UI (builds the index first if needed)")
     srv.add_argument("--host", default="127.0.0.1",

@@ -1,8 +1,14 @@
-"""Metrics over the gold question set, per split and retrieval mode.
+"""Metrics over a gold question set: retrieval, the answer stage, statuses, follow-ups.
 
-Retrieval is judged on evidence *sentences*: a gold question names the article
-sentences that answer it (as character offsets), and a passage is relevant with a
-grade equal to the number of those sentences it contains.
+Retrieval is judged on evidence *sentences*: a gold question names the article sentences
+that answer it (as character offsets), and a passage is relevant with a grade equal to the
+number of those sentences it contains. The answer stage is judged on what the reader sees:
+whether the answer cites an evidence sentence, holds the expected facts, has the right
+status, and whether its bold short answer is right.
+
+Two sets ship with the repository: ``tests/gold/blind/questions.jsonl`` (written blind,
+with five cross-validation folds; the default) and the older ``tests/gold/questions.jsonl``
+(one writer, a dev/test split).
 """
 
 from __future__ import annotations
@@ -11,16 +17,22 @@ import json
 import math
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ROOT
 from .corpus import read_source
-from .records import Answer, Span
+from .records import ANSWERED, NOT_COVERED, PARTIAL, STATUSES, Answer, Span
 
-GOLD = ROOT / "tests" / "gold" / "questions.jsonl"
+BLIND = ROOT / "tests" / "gold" / "blind" / "questions.jsonl"
+LEGACY = ROOT / "tests" / "gold" / "questions.jsonl"
+GOLD = BLIND
 GOLD_SOURCE = "nissan-strategy-honda-talks.txt"
 KS = (1, 3, 5)
+# Kinds whose (second) question the article answers.
+ANSWERABLE_KINDS = ("answerable", "followup", "topic_change")
+TWO_TURN_KINDS = ("followup", "topic_change")
 
 
 # ---- metrics on one ranking, pure functions --------------------------------------------
@@ -35,6 +47,11 @@ def recall_at(ranked: list[set[int]], gold: set[int], k: int) -> float:
         return 0.0
     found = set().union(*ranked[:k]) if ranked[:k] else set()
     return len(found & gold) / len(gold)
+
+
+def hit_at(ranked: list[set[int]], gold: set[int], k: int) -> bool:
+    """Whether any gold item is in the first k ranked groups."""
+    return any(group & gold for group in ranked[:k])
 
 
 def reciprocal_rank(ranked: list[set[int]], gold: set[int], k: int = 10) -> float:
@@ -58,8 +75,22 @@ def ndcg_at(ranked: list[set[int]], gold: set[int], k: int, all_groups: list[set
 def fact_recall(text: str, facts: list[str]) -> float:
     if not facts:
         return 1.0
-    low = text.lower()
-    return sum(f.lower() in low for f in facts) / len(facts)
+    low = _fold(text)
+    return sum(_fold(f) in low for f in facts) / len(facts)
+
+
+def _fold(text: str) -> str:
+    """Case and quote style folded, so "Nissan’s" in a fact matches "Nissan's"."""
+    return text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+def short_answer_right(short: str, facts: list[str]) -> bool:
+    """A short answer is right when it names the expected answer (the first fact) or is
+    named by it: "Espinosa" and "Ivan Espinosa" both count, "Makoto Uchida" does not."""
+    if not short or not facts:
+        return False
+    s, f = _fold(short).strip(), _fold(facts[0]).strip()
+    return bool(s) and (s in f or f in s)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -74,14 +105,15 @@ def percentile(values: list[float], q: float) -> float:
 @dataclass
 class GoldQuestion:
     id: str
-    split: str
-    kind: str  # answerable | unanswerable | followup
+    kind: str  # answerable | unanswerable | followup | topic_change
     question: str
     evidence: list[tuple[str, Span]] = field(default_factory=list)  # (source, span)
     facts: list[str] = field(default_factory=list)
-    first: str = ""  # the first turn of a followup
-    topic: str = ""
-    category: str = ""
+    first: str = ""  # the first turn of a two-turn question
+    fold: int = -1  # cross-validation fold (blind set)
+    split: str = ""  # dev | test (legacy set)
+    topic: str = ""  # the writer (blind set) or the topic (legacy set)
+    category: str = ""  # what kind of unanswerable question (trap)
 
 
 def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
@@ -91,10 +123,11 @@ def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
             continue
         d = json.loads(line)
         out.append(GoldQuestion(
-            id=d["id"], split=d["split"], kind=d["kind"], question=d["question"],
+            id=d["id"], kind=d["kind"], question=d["question"],
             evidence=[(e.get("source", GOLD_SOURCE), (e["start"], e["end"])) for e in d.get("evidence", [])],
-            facts=d.get("facts", []), first=d.get("first", ""), topic=d.get("topic", ""),
-            category=d.get("category", ""),
+            facts=d.get("facts", []), first=d.get("first", ""), fold=int(d.get("fold", -1)),
+            split=d.get("split", ""), topic=d.get("writer", d.get("topic", "")),
+            category=d.get("trap", d.get("category", "")),
         ))
     return out
 
@@ -128,8 +161,21 @@ def cited_chars(a: Answer) -> int:
     return sum(e - s for c in a.citations for s, e in c.sentences)
 
 
-def evaluate(assistant, gold: list[GoldQuestion], mode: str, split: str) -> dict:
-    """Run every question of ``split`` through ``assistant`` in ``mode``; metrics + rows."""
+def cites(a: Answer, q: GoldQuestion) -> bool:
+    """Whether a sentence the answer quotes is an evidence sentence."""
+    return any(overlaps(sp, gsp) for c in a.citations for sp in c.sentences for (src, gsp) in q.evidence
+               if src == c.source)
+
+
+def _history(assistant, q: GoldQuestion, mode: str) -> list[dict] | None:
+    if not q.first:
+        return None
+    first = assistant.answer(q.first, mode=mode)
+    return [{"role": "user", "content": q.first}, {"role": "assistant", "content": first.text}]
+
+
+def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", name: str = "") -> dict:
+    """Run ``questions`` through ``assistant`` in ``mode``; metrics + one row per question."""
     from .retrieval import retrieve
 
     index = assistant.index
@@ -137,62 +183,94 @@ def evaluate(assistant, gold: list[GoldQuestion], mode: str, split: str) -> dict
     by_span = {(c.source, c.start, c.end): c.id for c in index.chunks}
     cache: dict[str, str] = {}
     rows = []
-    for q in (g for g in gold if g.split == split):
-        history = None
-        if q.kind == "followup":
-            first = assistant.answer(q.first, mode=mode)
-            history = [{"role": "user", "content": q.first}, {"role": "assistant", "content": first.text}]
+    for q in questions:
+        history = _history(assistant, q, mode)
         t0 = time.perf_counter()
         a = assistant.answer(q.question, history, mode=mode)
         ms = (time.perf_counter() - t0) * 1000
-        row = {"id": q.id, "kind": q.kind, "topic": q.topic or q.category, "question": q.question,
-               "query": a.query, "answerable": a.answerable, "confidence": a.confidence,
+        row = {"id": q.id, "kind": q.kind, "fold": q.fold, "topic": q.topic or q.category,
+               "question": q.question, "first": q.first, "query": a.query, "status": a.status,
+               "answerable": a.answerable, "confidence": a.confidence, "short_answer": a.short_answer,
+               "short_right": short_answer_right(a.short_answer, q.facts) if a.short_answer else None,
                "latency_ms": round(ms, 2), "text": a.text}
-        if q.kind != "unanswerable":
+        if q.kind in ANSWERABLE_KINDS:
             gold_ids = gold_sentences(q, sent_ids)
-            r = retrieve(a.query or q.question, index, assistant.query_embedder, 10, mode)
+            r = retrieve(a.query or q.question, index, assistant.query_embedder, 10, mode,
+                         params=assistant.params.retrieval)
             ranked = [groups[p.chunk.id] for p in r.passages]
             cited = [groups[by_span[(c.source, c.start, c.end)]] if (c.source, c.start, c.end) in by_span
                      else set() for c in a.citations]
             row.update({
                 f"recall@{k}": recall_at(ranked, gold_ids, k) for k in KS
             } | {
+                "hit@3": hit_at(ranked, gold_ids, 3),
                 "mrr@10": reciprocal_rank(ranked, gold_ids),
                 "ndcg@10": ndcg_at(ranked, gold_ids, 10, groups),
-                "fact_recall": fact_recall(a.text, q.facts),
+                "fact_recall": fact_recall(a.text, q.facts) if a.status in (ANSWERED, PARTIAL) else 0.0,
                 "citation_precision": (sum(bool(g & gold_ids) for g in cited) / len(cited)) if cited else 0.0,
                 "citations_valid": all(citation_valid(c, assistant.settings.corpus_dir, cache) for c in a.citations),
                 "cited_chars": cited_chars(a),
-                "evidence_cited": any(
-                    overlaps(sp, gsp) for c in a.citations for sp in c.sentences for (src, gsp) in q.evidence
-                    if src == c.source
-                ),
-                "missing_facts": [f for f in q.facts if f.lower() not in a.text.lower()],
+                "evidence_cited": cites(a, q),
+                "missing_facts": [f for f in q.facts if _fold(f) not in _fold(a.text)],
             })
+            if q.kind == "followup":  # the same follow-up with no history: what the context is worth
+                bare = assistant.answer(q.question, mode=mode)
+                row["evidence_cited_without_history"] = cites(bare, q)
         rows.append(row)
-    return {"split": split, "mode": mode, "summary": summarise(rows), "rows": rows}
+    return {"name": name, "mode": mode, "summary": summarise(rows), "rows": rows}
+
+
+def _mean(rows: list[dict], key: str) -> float:
+    return statistics.fmean(float(r[key]) for r in rows) if rows else 0.0
 
 
 def summarise(rows: list[dict]) -> dict:
-    ans = [r for r in rows if r["kind"] != "unanswerable"]
+    ans = [r for r in rows if r["kind"] == "answerable"]
     una = [r for r in rows if r["kind"] == "unanswerable"]
+    two = [r for r in rows if r["kind"] in TWO_TURN_KINDS]
     fol = [r for r in rows if r["kind"] == "followup"]
-    answered = [r for r in ans if r["answerable"]]
+    tch = [r for r in rows if r["kind"] == "topic_change"]
+    covered = ans + two
+    answered = [r for r in covered if r["answerable"]]
+    shorts = [r for r in rows if r.get("short_answer")]
     abstained_ok = sum(not r["answerable"] for r in una)
-    abstained = abstained_ok + (len(ans) - len(answered))
-    mean = lambda key, rs=ans: statistics.fmean(r[key] for r in rs) if rs else 0.0  # noqa: E731
+    abstained = abstained_ok + (len(covered) - len(answered))
+    resolved = lambda rs: _mean([{"x": r["evidence_cited"] and r["status"] != NOT_COVERED} for r in rs], "x")  # noqa: E731
     return {
         "questions": len(rows),
-        **{f"recall@{k}": mean(f"recall@{k}") for k in KS},
-        "mrr@10": mean("mrr@10"),
-        "ndcg@10": mean("ndcg@10"),
-        "fact_recall": mean("fact_recall"),
-        "citation_precision": mean("citation_precision", answered),
-        "citation_validity": mean("citations_valid", answered),
+        **{f"recall@{k}": _mean(covered, f"recall@{k}") for k in KS},
+        "hit@3": _mean(ans, "hit@3"),
+        "mrr@10": _mean(covered, "mrr@10"),
+        "ndcg@10": _mean(covered, "ndcg@10"),
+        # The answer stage, on answerable questions.
+        "cites_evidence": _mean(ans, "evidence_cited"),
+        "cite_loss": _mean(ans, "hit@3") - _mean(ans, "evidence_cited"),
+        "fact_recall": _mean(ans, "fact_recall"),
+        "answered_on_answerable": _mean([{"x": r["status"] == ANSWERED} for r in ans], "x"),
+        "not_covered_on_answerable": _mean([{"x": r["status"] == NOT_COVERED} for r in ans], "x"),
+        "unanswerable_not_answered": _mean([{"x": r["status"] != ANSWERED} for r in una], "x"),
+        "short_right": _mean([{"x": bool(r["short_right"])} for r in shorts], "x") if shorts else 1.0,
+        "shorts_given": len(shorts),
+        "short_on_unanswerable": sum(bool(r.get("short_answer")) for r in una),
+        "followups_resolved": resolved(fol) if fol else 1.0,
+        "followups_without_history": _mean(fol, "evidence_cited_without_history") if fol else 0.0,
+        "topic_changes_resolved": resolved(tch) if tch else 1.0,
+        "citation_precision": _mean(answered, "citation_precision"),
+        "citation_validity": _mean(answered, "citations_valid"),
         "median_cited_chars": statistics.median(r["cited_chars"] for r in answered) if answered else 0,
         "abstention_precision": abstained_ok / abstained if abstained else 1.0,
         "abstention_recall": abstained_ok / len(una) if una else 1.0,
-        "false_abstentions": len(ans) - len(answered),
+        "false_abstentions": len(covered) - len(answered),
         "followup_accuracy": (sum(r["answerable"] and r["evidence_cited"] for r in fol) / len(fol)) if fol else 1.0,
+        "statuses": confusion(rows),
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 50),
     }
+
+
+def confusion(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """Question kind -> status -> count."""
+    out: dict[str, dict[str, int]] = {}
+    for kind in sorted({r["kind"] for r in rows}):
+        counts = Counter(r["status"] for r in rows if r["kind"] == kind)
+        out[kind] = {s: counts.get(s, 0) for s in STATUSES if counts.get(s, 0)}
+    return out

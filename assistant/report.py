@@ -1,48 +1,125 @@
-"""`assistant eval`: calibrate on dev, evaluate every split and mode, print, save, plot."""
+"""`assistant eval`: 5-fold cross-validation on the blind gold set, tables, JSON, a chart.
+
+For each fold the answerability calibration is fitted on the other four folds and the fold
+is answered with it, so every figure comes from questions the fit never saw. The tables
+give the pooled held-out figures, the mean over folds and the worst fold.
+"""
 
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from pathlib import Path
 
 from .config import MODES, Settings
-from .evaluation import GOLD, evaluate, load_gold
+from .evaluation import BLIND, LEGACY, GoldQuestion, evaluate, load_gold, overlaps, summarise
 
+FOLDS = 5
+# (key, header, format, higher is better)
 COLUMNS = [
-    ("recall@1", "R@1", "{:.3f}"), ("recall@3", "R@3", "{:.3f}"), ("recall@5", "R@5", "{:.3f}"),
-    ("mrr@10", "MRR", "{:.3f}"), ("ndcg@10", "nDCG", "{:.3f}"), ("fact_recall", "facts", "{:.3f}"),
-    ("citation_precision", "cit.prec", "{:.3f}"), ("citation_validity", "cit.valid", "{:.2f}"),
-    ("median_cited_chars", "chars", "{:.0f}"), ("abstention_precision", "abst.P", "{:.2f}"),
-    ("abstention_recall", "abst.R", "{:.2f}"), ("false_abstentions", "false.abst", "{:d}"),
-    ("followup_accuracy", "follow", "{:.2f}"), ("latency_p50_ms", "p50 ms", "{:.1f}"),
+    ("hit@3", "hit@3", "{:.3f}", True), ("cites_evidence", "cites", "{:.3f}", True),
+    ("cite_loss", "loss", "{:+.3f}", False), ("fact_recall", "facts", "{:.3f}", True),
+    ("not_covered_on_answerable", "nc.ans", "{:.3f}", False),
+    ("unanswerable_not_answered", "una.ok", "{:.3f}", True),
+    ("followups_resolved", "follow", "{:.3f}", True), ("followups_without_history", "f.nohist", "{:.3f}", True),
+    ("topic_changes_resolved", "topic", "{:.3f}", True), ("short_right", "short.ok", "{:.3f}", True),
+    ("short_on_unanswerable", "short.una", "{:g}", False), ("citation_validity", "valid", "{:.2f}", True),
+    ("median_cited_chars", "chars", "{:.0f}", False), ("latency_p50_ms", "p50 ms", "{:.1f}", False),
 ]
+HEADLINE = [c[0] for c in COLUMNS[:11]]
 
 
-def table(results: list[dict]) -> str:
-    head = ["split", "mode", "n"] + [c[1] for c in COLUMNS]
-    body = [[r["split"], r["mode"], str(r["summary"]["questions"])]
-            + [fmt.format(r["summary"][key]) for key, _, fmt in COLUMNS] for r in results]
+def table(rows: list[tuple[str, str, dict]]) -> str:
+    """One line per (label, mode, summary)."""
+    head = ["figures", "mode", "n"] + [c[1] for c in COLUMNS]
+    body = [[label, mode, str(s["questions"])] + [fmt.format(s[key]) for key, _, fmt, _ in COLUMNS]
+            for label, mode, s in rows]
     widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
-    line = lambda row: "  ".join(cell.rjust(w) for cell, w in zip(row, widths))  # noqa: E731
+    line = lambda row: "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False))  # noqa: E731
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in body])
 
 
-def calibrate(assistant, gold) -> None:
-    """Refit the answerability model on the dev split's features and save it."""
+def statuses(summary: dict) -> str:
+    """The confusion table: question kind x status."""
+    kinds = summary["statuses"]
+    cols = sorted({s for counts in kinds.values() for s in counts})
+    head = ["kind"] + cols
+    body = [[k] + [str(kinds[k].get(c, 0)) for c in cols] for k in kinds]
+    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=False)) for r in [head] + body)
+
+
+def _history(assistant, q: GoldQuestion) -> list[dict] | None:
+    if not q.first:
+        return None
+    first = assistant.answer(q.first)
+    return [{"role": "user", "content": q.first}, {"role": "assistant", "content": first.text}]
+
+
+def analyses(assistant, gold: list[GoldQuestion]) -> dict[str, list]:
+    """Every question's readings (id -> analyses), before any fitted model is applied."""
+    out = {}
+    for q in gold:
+        readings = assistant.fitting_readings(q.question, _history(assistant, q))
+        if readings is not None:  # answer() refuses the rest before any model is asked
+            out[q.id] = readings
+    return out
+
+
+def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str):
+    """Both models on ``gold``: the selection model on the sentences of the answerable
+    questions (is it evidence?), then the answerability model on every question."""
+    from . import calibration as calib
+    from .answering import ranked
+
+    sentences, is_evidence = [], []
+    for q in gold:
+        if q.kind == "answerable" and q.id in readings:
+            for c in readings[q.id][0].candidates:
+                sentences.append(c.x)
+                is_evidence.append(any(overlaps(c.span, span) for src, span in q.evidence
+                                       if src == c.passage.chunk.source))
+    selection = calib.fit_selection(sentences, is_evidence)
+    rows = [q for q in gold if q.id in readings]
+    # Fitted on the reading that carries each question's meaning: its own words, or for a
+    # follow-up the words completed from the conversation. (Which reading answer() keeps
+    # depends on this model, so it cannot be what the model is fitted on.)
+    feats = [ranked(readings[q.id][-1 if q.kind == "followup" else 0], selection)[1] for q in rows]
+    labels = [q.kind != "unanswerable" for q in rows]
+    return calib.fit_answerable(selection, feats, labels, f"{what}: {len(rows)} questions, {sum(labels)} answerable, "
+                                                         f"{len(sentences)} sentences")
+
+
+def cross_validate(assistant, gold: list[GoldQuestion], mode: str, folds: int = FOLDS) -> dict:
+    """Fit on k-1 folds, answer the held-out fold; figures per fold, pooled, mean, worst."""
+    readings = analyses(assistant, gold)
+    per_fold, pooled_rows = [], []
+    for f in range(folds):
+        held = [q for q in gold if q.fold == f]
+        cal = fit([q for q in gold if q.fold != f], readings, f"blind set, folds other than {f}")
+        res = evaluate(assistant.with_params(calibration=cal), held, mode, name=f"fold {f}")
+        per_fold.append(res["summary"] | {"calibration": cal.to_dict()})
+        pooled_rows += res["rows"]
+    mean, worst = {}, {}
+    for key, _, _, higher in COLUMNS:
+        values = [s[key] for s in per_fold]
+        mean[key] = statistics.fmean(values)
+        worst[key] = min(values) if higher else max(values)
+    pooled = summarise(pooled_rows)
+    return {"mode": mode, "pooled": pooled, "mean": mean | {"questions": pooled["questions"], "statuses": {}},
+            "worst": worst | {"questions": pooled["questions"] // folds, "statuses": {}},
+            "folds": per_fold, "rows": pooled_rows}
+
+
+def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
+    """Fit both models on the whole blind set and save them to ``path``."""
     from . import calibration as calib
 
-    rows, labels = [], []
-    for q in (g for g in gold if g.split == "dev"):
-        history = [{"role": "user", "content": q.first}] if q.first else None
-        row = assistant.features(q.question, history)
-        if row is not None:  # answer() refuses the rest before any calibration
-            rows.append(row)
-            labels.append(q.kind != "unanswerable")
-    cal = calib.fit(rows, labels, f"dev split of {GOLD.name}: {len(rows)} questions, {sum(labels)} answerable")
-    calib.save(cal)
+    cal = fit(gold, analyses(assistant, gold), f"all of {BLIND.parent.name}/{BLIND.name}")
+    calib.save(cal, path)
     assistant.calibration = cal
-    print(f"calibration refitted on {len(rows)} dev questions and saved to {calib.PATH}")
+    print(f"calibration fitted on the whole blind set and saved to {path}")
 
 
 def plot(results: list[dict], path: Path) -> None:
@@ -51,18 +128,25 @@ def plot(results: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = ["recall@1", "recall@3", "mrr@10", "ndcg@10", "fact_recall", "citation_precision", "abstention_recall"]
-    splits = sorted({r["split"] for r in results})
-    fig, axes = plt.subplots(1, len(splits), figsize=(6 * len(splits), 4), squeeze=False)
-    for ax, split in zip(axes[0], splits):
-        rs = [r for r in results if r["split"] == split]
-        width = 0.8 / len(rs)
-        for i, r in enumerate(rs):
-            ax.bar([k + i * width for k in range(len(keys))], [r["summary"][k] for k in keys], width, label=r["mode"])
-        ax.set_xticks([k + 0.4 - width / 2 for k in range(len(keys))], keys, rotation=30, ha="right")
-        ax.set_ylim(0, 1.05)
-        ax.set_title(f"{split} split")
-        ax.legend()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+    keys = ["hit@3", "cites_evidence", "fact_recall", "unanswerable_not_answered", "followups_resolved", "short_right"]
+    width = 0.8 / len(results)
+    for i, r in enumerate(results):
+        left.bar([k + i * width for k in range(len(keys))], [r["pooled"][k] for k in keys], width, label=r["mode"])
+    left.set_xticks([k + 0.4 - width / 2 for k in range(len(keys))], keys, rotation=25, ha="right")
+    left.set_ylim(0, 1.05)
+    left.set_title("held-out figures (5-fold CV, pooled)")
+    left.legend()
+    conf = results[0]["pooled"]["statuses"]
+    kinds = list(conf)
+    cols = sorted({s for c in conf.values() for s in c})
+    bottom = [0.0] * len(kinds)
+    for s in cols:
+        vals = [conf[k].get(s, 0) / max(1, sum(conf[k].values())) for k in kinds]
+        right.bar(kinds, vals, bottom=bottom, label=s)
+        bottom = [b + v for b, v in zip(bottom, vals, strict=False)]
+    right.set_title(f"status per question kind ({results[0]['mode']})")
+    right.legend(fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -73,20 +157,33 @@ def run_eval(settings: Settings, args) -> int:
     from .answering import Assistant
 
     t0 = time.perf_counter()
-    gold = load_gold()
     assistant = Assistant(settings)
     assistant.warm_up()
-    if args.calibrate:
-        calibrate(assistant, gold)
-    splits = ("dev", "test") if args.split == "all" else (args.split,)
-    modes = MODES if args.mode == "all" else (args.mode,)
-    results = [evaluate(assistant, gold, mode, split) for split in splits for mode in modes]
-    print(table(results))
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"calibration": assistant.calibration.to_dict(), "results": results},
-                              indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\nfull results, one row per question: {out}  ({time.perf_counter() - t0:.1f}s)")
-    if args.plot:
+    out: dict = {"params": assistant.params.to_dict()}
+    if args.gold == "legacy":  # the older one-writer set: answered with the shipped calibration
+        gold = load_gold(LEGACY)
+        modes = MODES if args.mode == "all" else (args.mode,)
+        results = [evaluate(assistant, gold, m, name="legacy") for m in modes]
+        print(table([("legacy, all", r["mode"], r["summary"]) for r in results]))
+        out |= {"calibration": assistant.calibration.to_dict(), "legacy": results}
+    else:
+        gold = load_gold(BLIND)
+        if args.calibrate:
+            calibrate(assistant, gold, Path(args.calibrate))
+        modes = MODES if args.mode == "all" else (args.mode,)
+        results = [cross_validate(assistant, gold, m) for m in modes]
+        lines = []
+        for r in results:
+            lines += [("CV pooled", r["mode"], r["pooled"]), ("fold mean", r["mode"], r["mean"]),
+                      ("worst fold", r["mode"], r["worst"])]
+        print(table(lines))
+        print(f"\nstatus per question kind ({results[0]['mode']}, pooled over the held-out folds):\n"
+              f"{statuses(results[0]['pooled'])}")
+        out |= {"calibration": assistant.calibration.to_dict(), "cv": results}
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\nfull results, one row per question: {path}  ({time.perf_counter() - t0:.1f}s)")
+    if args.plot and args.gold != "legacy":
         plot(results, Path(args.plot))
     return 0
