@@ -24,11 +24,26 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# English function words and question words: how a question asks, not what it is about.
+_FUNCTION_WORDS = frozenset("""
+a an the and or but so if then than of in on at to for from by with about as into over after before
+is are was were be been being am do does did doing have has had having will would shall should can could
+may might must what whats which who whos whom whose when where why how hows that this these those there
+here it its it's he him his she her they them their we us our you your i me my mine tell abt pls please
+any some much many more most also just really still yet s re
+""".split())
 # Text addressed to the system rather than asking about the article (prompt injection).
 _INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines|context)\b"
-    r"|\b(system|developer)\s*(prompt|message)\b|^\s*(system|assistant)\s*:"
-    r"|\byou are now\b|\b(pretend|act as if) (you|to)\b|\breveal (your|the) (prompt|instructions)\b",
+    # "ignore your previous instructions", but not "did Nissan ignore the rules of the talks?"
+    r"\b(ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|ur|my|these|those|previous|prior|above|"
+    r"earlier|preceding|original|system|of|everything|you\s+were\s+told)\s+){0,4}"
+    r"(instructions?|prompts?|rules|guidelines|directions|context|everything)\b(?!\s+(?:of|for|on|in|at|by)\b)"
+    r"|\b(reveal|show|print|repeat|output|leak|give me|tell me|what(?:'s|’s| is| are))\s+(?:me\s+)?(?:your|the)\s+"
+    r"(?:(?:system|hidden|initial|original|secret)\s+)?(prompt|instructions|system message)\b"
+    r"|\byour\s+(system|developer|hidden)\s+(prompt|message|instructions)\b|^\s*(system|assistant)\s*:"
+    r"|\b(instructions|prompt|rules)\s+(you|u)\s+(were|have been|got)\s+given\b|\bsystem prompt\b"
+    r"|\b(forget|ignore|disregard)\s+(about\s+)?the\s+(article|text|document)\b"
+    r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b",
     re.IGNORECASE,
 )
 
@@ -64,14 +79,30 @@ def capitalised_words(text: str) -> list[str]:
     return [w for w in words[1:] if w[0].isupper() and not w.isupper()]
 
 
+def names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The names a question gives: capitalised words past the first ("Honda", "Tesla"), codes
+    or acronyms ("QX65", "INFINITI"), and any word that is a name in the corpus (``known``,
+    lower-cased) however it was typed ("hondas ceo"); without a possessive ending."""
+    out = []
+    for i, w in enumerate(re.findall(r"[^\W_][\w’'-]*", text)):
+        bare = re.sub(r"[’']s$", "", w)
+        low = bare.lower()
+        in_corpus = low if low in known else low[:-1] if low.endswith("s") and low[:-1] in known else ""
+        if in_corpus:
+            out.append(bare[: len(in_corpus)])
+        elif i and (w[0].isupper() or any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w)):
+            out.append(bare)
+    return out
+
+
 def has_words(text: str) -> bool:
     return bool(_WORD.search(text))
 
 
 def needs_context(question: str) -> bool:
-    """Does the question only make sense with what was said before?"""
+    """Does the question lean on what was said before (a pronoun, "what about...", a fragment)?"""
     words = _WORD.findall(question)
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or len(words) <= 2)
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or len(words) <= 3)
 
 
 def last_user_question(history: list[dict] | None) -> str:
@@ -83,10 +114,39 @@ def last_user_question(history: list[dict] | None) -> str:
     return ""
 
 
-def standalone(question: str, history: list[dict] | None, max_chars: int) -> str:
-    """The query to search: the question, joined to the previous one when it needs it."""
+def last_lead(history: list[dict] | None) -> str:
+    """The direct answer the assistant led its last reply with ("Ivan Espinosa"), if any:
+    what "he", "it" or "that" in a follow-up most often points at."""
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "assistant":
+            content = turn.get("content")
+            first = content.strip().splitlines()[0] if isinstance(content, str) and content.strip() else ""
+            lead = re.sub(r"\s*\[\d+\]", "", first).strip()
+            # A quote, a caveat or a message is not a lead; a lead is short.
+            return lead if lead and not lead.startswith((">", "The article", "Sorry", "I only", "Please")) \
+                and len(lead) <= 80 else ""
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            return ""
+    return ""
+
+
+def topic_words(text: str) -> str:
+    """The content words of a question: what it is about, without how it asks."""
+    words = re.findall(r"[\w’'-]+", text)
+    return " ".join(w for w in words if w.lower().replace("’", "").replace("'", "") not in _FUNCTION_WORDS)
+
+
+def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
+    """The queries worth searching for ``question``, most literal first.
+
+    A question that stands on its own is searched as it is. One that leans on the
+    conversation is also searched completed with what it can refer to: the topic words of
+    the previous question and the previous direct answer, never the whole previous
+    question (so a new topic is not outweighed by the old one). The caller keeps the
+    reading the article answers best.
+    """
     prev = last_user_question(history)
-    if prev and needs_context(question):
-        prev = clean(prev, max_chars // 2).text
-        return f"{prev} {question}"
-    return question
+    if not prev or not needs_context(question):
+        return [question]
+    context = " ".join(x for x in (last_lead(history), topic_words(clean(prev, max_chars // 2).text)) if x)
+    return [question, f"{question} {context}"] if context else [question]
