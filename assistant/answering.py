@@ -1,105 +1,145 @@
-"""Passages -> Answer: verbatim sentences with [n] markers, a short answer, or "not covered".
+"""Passages -> Answer: the direct answer, verbatim sentences with [n] markers, a status.
 
 Extractive by design: every word of an answer's evidence is the article's own, every
 citation is read from stored offsets, and nothing leaves the machine.
+
+The stages of one answer:
+  1. the question is cleaned and, when it leans on the conversation, completed from it
+     (``query.resolve``);
+  2. passages are retrieved (``retrieval.retrieve``), and the sentences of the top ones get
+     a cheap first-stage score (cosine, BM25, passage rank);
+  3. the best of those are read together with the question by the sentence reranker
+     (``rerank.Reranker``), which gives each the probability that it answers;
+  4. a calibrated model over a few signals (``calibration``) says whether the article
+     answers (``answered``), touches on it (``partial``) or does not cover it;
+  5. the answer quotes the best sentence and any close second, and leads with a short
+     answer (a name, date, number...) only when the reranker finds the question's own
+     constraints met around it (``extract.lead_answer``).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import calibration as calib
+from . import records
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import answer_kind, has_kind, lead_answer
 from .index import Index, load_or_build
 from .lexical import tokenize
-from .query import capitalised_words, clean, has_words, is_instruction, standalone
-from . import records
+from .params import Params
+from .query import capitalised_words, clean, has_words, is_instruction, names, resolve
 from .records import Answer, Citation, Passage, Span
+from .rerank import Reranker
 from .retrieval import Retrieval, normalise, retrieve
 
 log = logging.getLogger(__name__)
 
-# Sentence score = cosine with the query, BM25 of the sentence, and its passage's rank.
-W_COSINE, W_LEXICAL, W_PASSAGE = 0.6, 0.2, 0.2
-SENTENCE_PASSAGES = 3  # sentences are picked from this many top passages
-MAX_SENTENCES = 3
-KEEP_RATIO = 0.85  # further sentences must score at least this share of the best one
-NEIGHBOUR_RATIO = 0.8  # ... or this share, in the best sentence's own passage (they continue it)
-KIND_RATIO = 0.6  # a sentence holding the asked-for kind may be added down to this share
-CLOSEST = 3
-
 EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
 NOT_COVERED = "The article does not cover this."
+PARTIAL = "The article touches on this, but may not answer it exactly. The closest it comes:"
 INSTRUCTION = ("I only answer questions about the article, quoting it; instructions inside a question "
                "are not followed. Ask about what the article says, for example: What is e-POWER?")
+ERROR = "Sorry, the assistant cannot answer right now: {error}"
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """One sentence of a retrieved passage, with its signals and, once ranked, its probability."""
+
     passage: Passage
     span: Span
     text: str
-    score: float
-    cosine: float
+    first: float  # first-stage score: decides which sentences the reranker reads
+    x: dict[str, float]  # calibration.SENTENCE_FEATURES
+    prob: float = 0.0  # the selection model's probability that it answers the query
 
 
-def candidates(r: Retrieval, index: Index) -> list[Candidate]:
-    """Every sentence of the top passages, scored for the query, best first."""
+@dataclass(frozen=True)
+class Analysis:
+    """One reading of a question, before any fitted model is applied; shared with fitting."""
+
+    question: str  # the cleaned question
+    query: str  # what was searched (the question, completed from the conversation if needed)
+    retrieval: Retrieval
+    candidates: list[Candidate]  # the sentences the reranker read, in first-stage order
+    kind: str  # the kind of short answer asked for ("" for none)
+    signals: dict[str, float]  # calibration.QUESTION_FEATURES but "best"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def first_stage(r: Retrieval, index: Index, passages: int, weights: tuple[float, float, float]) -> list[Candidate]:
+    """Every sentence of the top passages, with a cheap score and its signals, best first."""
     if not r.passages:
         return []
     sent_lex = normalise(index.bm25_sentences.scores(r.tokens))
     top = max(r.passages[0].score, 1e-9)
     out = []
-    for p in r.passages[:SENTENCE_PASSAGES]:
+    for p in r.passages[:passages]:
         row0 = index.sentence_rows[p.chunk.id]
         cosines = np.asarray(index.sentence_vectors[row0 : row0 + len(p.chunk.sentences)]) @ r.vector
         for j, (s, e) in enumerate(p.chunk.sentences):
-            cos = float(cosines[j])
-            score = W_COSINE * cos + W_LEXICAL * float(sent_lex[row0 + j]) + W_PASSAGE * p.score / top
+            x = {"cosine": float(cosines[j]), "bm25": float(sent_lex[row0 + j]), "passage": p.score / top}
+            score = weights[0] * x["cosine"] + weights[1] * x["bm25"] + weights[2] * x["passage"]
             text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
-            out.append(Candidate(p, (s, e), text, score, cos))
-    out.sort(key=lambda c: -c.score)
+            out.append(Candidate(p, (s, e), text, score, x))
+    out.sort(key=lambda c: -c.first)
     return out
 
 
-def choose(cands: list[Candidate], kind: str) -> list[Candidate]:
-    """The best sentence, those close to it, and one holding the asked-for kind if needed."""
-    if not cands:
-        return []
-    best = cands[0].score
-    home = cands[0].passage.chunk.id
-    chosen = [c for c in cands if c.score >= (NEIGHBOUR_RATIO if c.passage.chunk.id == home else KEEP_RATIO) * best]
-    chosen = chosen[:MAX_SENTENCES]
-    if kind and not has_kind(kind, [c.text for c in chosen]):
-        extra = next((c for c in cands if c not in chosen and c.score >= KIND_RATIO * best
-                      and has_kind(kind, [c.text])), None)
-        if extra is not None:
-            chosen = chosen[: MAX_SENTENCES - 1] + [extra]
-    return chosen
+def rerank(query: str, cands: list[Candidate], reranker: Reranker | None, n: int, kind: str,
+           asked: dict[str, list[str]]) -> list[Candidate]:
+    """The first ``n`` candidates with the reranker's logit (0 without one) and the question's
+    cues added. ``asked``: for each source, the names the question gives (less its subject)."""
+    head = cands[:n]
+    probs = (reranker.score([query] * len(head), [c.text for c in head]) if reranker is not None
+             else np.full(len(head), 0.5, dtype=np.float32))
+    probs = np.clip(probs, 1e-4, 1 - 1e-4)
+    out = []
+    for c, p in zip(head, probs, strict=True):
+        wanted = asked.get(c.passage.chunk.source, [])
+        low = c.text.lower()
+        x = c.x | {"rerank_logit": float(np.log(p / (1 - p))), "kind": float(bool(kind) and has_kind(kind, [c.text])),
+                   "names": sum(n.lower() in low for n in wanted) / len(wanted) if wanted else 1.0}
+        out.append(replace(c, x=x))
+    return out
 
 
-def features(question: str, r: Retrieval, chosen: list[Candidate], index: Index, kind: str) -> dict[str, float]:
-    """The signals the calibrated model reads to decide whether the article answers."""
+def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
+    """Question-level signals for the answerability model (all but the best sentence's)."""
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
-    chosen_terms = set(tokenize([" ".join(c.text for c in chosen)])[0]) if chosen else set()
-    names = {t for toks in tokenize(capitalised_words(question)) for t in toks}
+    named = {t for toks in tokenize(capitalised_words(question)) for t in toks}
     return {
-        "sentence_cosine": max((c.cosine for c in chosen), default=0.0),
         "passage_cosine": r.passages[0].dense if r.passages else 0.0,
         "known_terms": len(known) / len(terms) if terms else 0.0,
-        "covered_terms": len(terms & chosen_terms) / len(terms) if terms else 0.0,
-        "kind_found": float(has_kind(kind, [c.text for c in chosen])),
-        "unknown_name": float(bool(names - set(index.bm25_passages.known(list(names))))),
+        "unknown_name": float(bool(named - set(index.bm25_passages.known(list(named))))),
     }
+
+
+def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dict[str, float]]:
+    """The candidates best first by the selection model, and the answerability features."""
+    cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
+    best = cands[0] if cands else None
+    return cands, a.signals | {"best": best.prob if best else 0.0,
+                               "kind_missing": float(bool(a.kind) and (best is None or not best.x["kind"]))}
+
+
+def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candidate]:
+    """The best sentence, and the next ones whose probability is close to it."""
+    if not cands:
+        return []
+    bar = keep_ratio * cands[0].prob
+    return [cands[0]] + [c for c in cands[1:limit] if c.prob > 0 and c.prob >= bar]
 
 
 def _citation(p: Passage, sentences: list[Span]) -> Citation:
@@ -107,12 +147,8 @@ def _citation(p: Passage, sentences: list[Span]) -> Citation:
     return Citation(c.text, c.source, c.start, c.end, c.section, round(p.score, 4), sorted(sentences))
 
 
-def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Citation]]:
-    """Answer text with [n] markers numbered by first use, the short answer, the citations."""
-    short, i, anchored = lead_answer(question, [c.text for c in chosen])
-    lead = chosen[i] if short else None
-    if anchored:  # the question's words point at it: its sentence alone answers
-        chosen = [lead]
+def cite(chosen: list[Candidate]) -> tuple[list[str], list[Citation]]:
+    """'> sentence [n]' lines, numbered in reading order, and the citations they refer to."""
     order: dict[int, int] = {}  # chunk id -> citation number
     used: dict[int, list[Span]] = {}
     for c in chosen:
@@ -120,12 +156,27 @@ def compose(question: str, chosen: list[Candidate]) -> tuple[str, str, list[Cita
         order.setdefault(cid, len(order) + 1)
         used.setdefault(cid, []).append(c.span)
     passages = {c.passage.chunk.id: c.passage for c in chosen}
-    citations = [_citation(passages[cid], used[cid]) for cid in order]
-    lines = []
-    if lead is not None:
-        lines += [f"{short} [{order[lead.passage.chunk.id]}]", ""]
-    lines += [f"> {c.text} [{order[c.passage.chunk.id]}]" for c in chosen]
-    return "\n".join(lines), short, citations
+    lines = [f"> {c.text} [{order[c.passage.chunk.id]}]" for c in chosen]
+    return lines, [_citation(passages[cid], used[cid]) for cid in order]
+
+
+def proper_nouns(index: Index) -> dict[str, Counter[str]]:
+    """For each source, its capitalised words past a sentence's start, counted: the names
+    it uses ("Nissan", "Honda", "QX65")."""
+    out: dict[str, Counter[str]] = {}
+    for c in index.chunks:
+        counts = out.setdefault(c.source, Counter())
+        for s, e in c.sentences:
+            words = re.findall(r"[A-Za-z][\w-]*", c.text[s - c.start : e - c.start])[1:]
+            counts.update(w for w in words if w[0].isupper() and len(w) > 1)
+    return out
+
+
+def error_answer(error: str, query: str = "", notice: str = "", t0: float | None = None) -> Answer:
+    """The one Answer for "the assistant itself failed"; the edges show it as it is."""
+    timings = _elapsed(t0) if t0 is not None else {}
+    return Answer(ERROR.format(error=error), False, query, notice=notice, error=error, timings_ms=timings,
+                  status=records.ERROR)
 
 
 class Assistant:
@@ -136,13 +187,25 @@ class Assistant:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         calibration: calib.Calibration | None = None,
+        params: Params | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
-        self.calibration = calibration or _load_calibration()
+        self.calibration = calibration or calib.load()
+        self.params = params or Params()
+        self._reranker = reranker
         self._index: Index | None = None
         self._query_embedder: Embedder | None = None
+        self._nouns: tuple[int, dict[str, Counter[str]]] | None = None  # (id of the index, proper nouns)
         self._lock = threading.Lock()
+
+    def with_params(self, params: Params | None = None, calibration: calib.Calibration | None = None) -> "Assistant":
+        """Another Assistant sharing this one's loaded model and index (for tuning and CV)."""
+        other = Assistant(self.settings, self.embedder, calibration or self.calibration,
+                          params or self.params, self.reranker)
+        other._index, other._query_embedder = self.index, self.query_embedder
+        return other
 
     @property
     def index(self) -> Index:
@@ -162,9 +225,18 @@ class Assistant:
                     self._query_embedder = _query_embedder(index, self.embedder, self.settings.onnx)
         return self._query_embedder
 
+    @property
+    def reranker(self) -> Reranker:
+        if self._reranker is None:
+            with self._lock:
+                if self._reranker is None:
+                    self._reranker = Reranker()
+        return self._reranker
+
     def warm_up(self) -> None:
-        """Load the index and the query model before the first question."""
+        """Load the index, the query model and the reranker before the first question."""
         self.query_embedder.embed(["warm up"])
+        self.reranker.score(["warm up"], ["warm up"])
 
     def answer(
         self,
@@ -174,14 +246,17 @@ class Assistant:
         mode: str | None = None,
         k: int | None = None,
     ) -> Answer:
-        """Answer ``question`` from the article.
+        """Answer ``question`` from the article. Never raises for a ``str``.
 
         Args:
             question: any string; an empty, huge or odd one gets an Answer saying so.
             history: earlier turns, ``[{"role": "user"|"assistant", "content": str}, ...]``;
-                a follow-up question is searched together with the previous user question.
+                a follow-up is completed from what it refers to in them.
             mode: retrieval mode for this call (default: the settings').
             k: passages to retrieve (default: the settings').
+
+        Returns:
+            An Answer whose ``status`` says what kind of answer it is.
 
         Raises:
             TypeError: ``question`` is not a string.
@@ -189,55 +264,106 @@ class Assistant:
         if not isinstance(question, str):
             raise TypeError(f"question must be a str, not {type(question).__name__}")
         t0 = time.perf_counter()
-        q = clean(question, self.settings.max_question_chars)
-        if not has_words(q.text):
-            return Answer(EMPTY, False, "", notice=q.notice, timings_ms=_elapsed(t0), status=records.EMPTY)
-        if is_instruction(q.text):
-            return Answer(INSTRUCTION, False, "", notice=q.notice, timings_ms=_elapsed(t0),
-                          status=records.REFUSED)  # nothing searched
-        query = standalone(q.text, history if isinstance(history, list) else None,
-                           self.settings.max_question_chars)
+        notice, query = "", ""
         try:
-            return self._answer(q, query, mode, k, t0)
+            q = clean(question, self.settings.max_question_chars)
+            notice = q.notice
+            if not has_words(q.text):
+                return Answer(EMPTY, False, "", notice=notice, timings_ms=_elapsed(t0), status=records.EMPTY)
+            if is_instruction(q.text):
+                return Answer(INSTRUCTION, False, "", notice=notice, timings_ms=_elapsed(t0),
+                              status=records.REFUSED)  # nothing searched
+            readings = self.readings(q.text, history if isinstance(history, list) else None, mode, k)
+            query = readings[0].query
+            return self._answer(readings, notice, t0)
         except AssistantError as e:
             log.debug("cannot answer: %s", e)  # the edges (CLI, web) report it
-            error = str(e)
+            return error_answer(str(e), query, notice, t0)
         except Exception as e:  # a str never raises: the reader gets a message, the log the trace
             log.exception("answer() failed")
-            error = f"{type(e).__name__}: {e}"
-        return Answer(f"Sorry, the assistant cannot answer right now: {error}", False, query,
-                      notice=q.notice, error=error, timings_ms=_elapsed(t0))
+            return error_answer(f"{type(e).__name__}: {e}", query, notice, t0)
 
-    def _analyse(self, question: str, query: str, mode: str | None, k: int | None):
-        """Retrieval, sentence choice and calibration features: shared by answer() and the
-        calibration, so the model is fitted on exactly what it will be asked to judge."""
-        index = self.index
-        r = retrieve(query, index, self.query_embedder, k or self.settings.top_k, mode or self.settings.mode)
+    def analyse(self, question: str, query: str, mode: str | None = None, k: int | None = None) -> Analysis:
+        """Retrieval and every signal of one reading of a (cleaned) question; no fitted model
+        is applied, so fitting and answering read exactly the same thing."""
+        index, ap = self.index, self.params.answer
+        t0 = time.perf_counter()
+        k = max(k or self.settings.top_k, ap.sentence_passages)
+        r = retrieve(query, index, self.query_embedder, k, mode or self.settings.mode, params=self.params.retrieval)
+        t1 = time.perf_counter()
         kind = answer_kind(question)
-        chosen = choose(candidates(r, index), kind)
-        return r, chosen, features(question, r, chosen, index, kind)
+        asked = {src: self.asked_names(question, src) for src in {p.chunk.source for p in r.passages}}
+        cands = rerank(query, first_stage(r, index, ap.sentence_passages, ap.first_stage),
+                       self.reranker if ap.use_reranker else None, ap.rerank_sentences, kind, asked)
+        t2 = time.perf_counter()
+        return Analysis(question, query, r, cands, kind, signals(question, r, index),
+                        {"retrieval_ms": round((t1 - t0) * 1000, 2), "rerank_ms": round((t2 - t1) * 1000, 2)})
 
-    def _answer(self, q, query: str, mode: str | None, k: int | None, t0: float) -> Answer:
-        r, chosen, feats = self._analyse(q.text, query, mode, k)
-        conf = self.calibration.confidence(feats)
-        timings = {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 2)}
-        if conf < self.calibration.threshold or not chosen:
-            closest = [_citation(p, []) for p in r.passages[:CLOSEST]]
-            text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question." if closest else "")
-            return Answer(text, False, query, closest=closest, confidence=round(conf, 4),
-                          notice=q.notice, timings_ms=timings | _elapsed(t0))
-        text, short, citations = compose(q.text, chosen)
-        return Answer(text, True, query, citations, short_answer=short, confidence=round(conf, 4),
-                      notice=q.notice, timings_ms=timings | _elapsed(t0))
+    def readings(self, question: str, history: list[dict] | None, mode: str | None = None,
+                 k: int | None = None) -> list[Analysis]:
+        """The analyses of each reading of ``question``: alone, and completed from the
+        conversation when it leans on it (``query.resolve``)."""
+        queries = resolve(question, history, self.settings.max_question_chars)
+        return [self.analyse(question, q, mode, k) for q in queries]
 
-    def features(self, question: str, history: list[dict] | None = None) -> dict[str, float] | None:
-        """The calibration features of one question; None for the questions answer() turns
-        away before retrieving (empty, or instructions to the assistant)."""
+    def choose_reading(self, readings: list[Analysis]) -> tuple[Analysis, list[Candidate], dict[str, float], float]:
+        """The question's own words when the article answers them; otherwise the reading it
+        answers most confidently (a follow-up completed from the conversation). So a new
+        topic is never pulled back to the old one, and "why?" still finds its context."""
+        options = []
+        for a in readings:
+            cands, feats = ranked(a, self.calibration.selection)
+            options.append((a, cands, feats, round(self.calibration.confidence(feats), 4)))
+        if options[0][3] >= self.calibration.threshold:
+            return options[0]
+        return max(options, key=lambda o: o[3])
+
+    def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:
+        a, cands, feats, conf = self.choose_reading(readings)
+        question, query, timings = a.question, a.query, a.timings_ms
+        ap = self.params.answer
+        status = self.calibration.status(conf) if cands else records.NOT_COVERED
+        if status == records.NOT_COVERED:
+            closest = [_citation(p, []) for p in a.retrieval.passages[: ap.closest]]
+            text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."
+                                  if closest else "")
+            return Answer(text, False, query, closest=closest, confidence=conf, notice=notice,
+                          timings_ms=timings | _elapsed(t0), status=status)
+        chosen = choose(cands, ap.keep_ratio, ap.max_sentences)
+        short = ""
+        if status == records.ANSWERED:
+            asked = self.asked_names(question, chosen[0].passage.chunk.source)
+            short = lead_answer(question, query, chosen[0].text, self.reranker if ap.use_reranker else None, asked)
+        lines, citations = cite(chosen)
+        if short:
+            lines = [f"{short} [1]", ""] + lines
+        elif status == records.PARTIAL:
+            lines = [PARTIAL, ""] + lines
+        return Answer("\n".join(lines), status == records.ANSWERED, query, citations, short_answer=short,
+                      confidence=conf, notice=notice, timings_ms=timings | _elapsed(t0), status=status)
+
+    def _proper_nouns(self) -> dict[str, Counter[str]]:
+        index = self.index
+        if self._nouns is None or self._nouns[0] != id(index):
+            self._nouns = (id(index), proper_nouns(index))
+        return self._nouns[1]
+
+    def asked_names(self, question: str, source: str) -> list[str]:
+        """The names ``question`` gives, less the subject of ``source`` (its most frequent
+        name: "Nissan" in an article about Nissan is not a constraint on any sentence)."""
+        nouns = self._proper_nouns()
+        known = frozenset(w.lower() for counts in nouns.values() for w in counts)
+        counts = nouns.get(source)
+        main = counts.most_common(1)[0][0].lower() if counts else ""
+        return [n for n in names(question, known) if n.lower() != main]
+
+    def fitting_readings(self, question: str, history: list[dict] | None = None) -> list[Analysis] | None:
+        """The readings of one question as answer() would analyse them; None for the questions
+        answer() turns away before searching (empty, or instructions to the assistant)."""
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text) or is_instruction(q.text):
             return None
-        query = standalone(q.text, history, self.settings.max_question_chars)
-        return self._analyse(q.text, query, None, None)[2]
+        return self.readings(q.text, history)
 
 
 def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:
@@ -259,15 +385,7 @@ def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedde
 
 
 def _elapsed(t0: float) -> dict[str, float]:
-    return {"total_ms": round((time.perf_counter() - t0) * 1000, 2)}  # no retrieval was done
-
-
-def _load_calibration() -> calib.Calibration:
-    try:
-        return calib.load()
-    except (OSError, ValueError, KeyError) as e:
-        log.warning("calibration unusable (%s); using neutral defaults", e)
-        return calib.Calibration(weights=(4.0, 4.0, 2.0, 2.0, 1.0, -2.0), bias=-7.0)
+    return {"total_ms": round((time.perf_counter() - t0) * 1000, 2)}
 
 
 _default: Assistant | None = None

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import re
 
-from .lexical import tokenize  # light: bm25s and the stemmer load on first use
-
 PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "money"
 
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
-    (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much (money|does|do|did|will|is|are)|revenue|profit|"
-                       r"earn(ed|ings)?|worth|valuation|salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?)\b", re.I)),
-    (PERCENT, re.compile(r"\bhow much (better|more|less|higher|lower|worse|improve\w*)", re.I)),
+    (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much money|revenue|profit|earn(ed|ings)?|worth|valuation|"
+                       r"salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?|dollars?|yen|euros?)\b", re.I)),
+    # "how much does it improve / how much better": a share, not an amount of money
+    (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
+                         r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
     (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
     (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
 ]
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-_QUALIFIER = r"(?:(?:more|greater|fewer|less) than|up to|as (?:much|many) as|over|about|around|nearly|almost|at least|roughly)\s+"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+_QUALIFIER = (r"(?:(?:more|greater|fewer|less) than|up to|as (?:much|many) as|over|about|around|nearly|almost"
+              r"|at least|roughly)\s+")
 _PATTERNS = {
     DATE: re.compile(
         rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
@@ -60,60 +62,94 @@ def _people(sentence: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), " ".join(m.group().split()[-2:])) for m in _NAME.finditer(sentence)]
 
 
-CONTEXT_WORDS = 6  # words either side of a candidate that may echo the question
-# Interrogatives say what kind of answer is wanted, not what it is about ("who" would
-# otherwise match every relative clause).
-_INTERROGATIVES = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "much", "mani"}
+WINDOW_WORDS = 8  # words either side of a candidate that the reranker reads with it
+TITLE_WORDS = 3  # words before a name where its title stands ("incoming Chief Executive Jane Roe")
+SUPPORTED = 0.5  # the reranker's even-odds point: the window must more likely answer than not
 
 
-def _context_score(question_terms: set[str], sentence: str, start: int, end: int) -> int:
-    """How many of the question's content words stand within a few words of a candidate:
-    "incoming CEO Ivan Espinosa" answers "Who is the incoming CEO?", "outgoing CEO Makoto
-    Uchida" less so."""
-    left = sentence[:start].split()[-CONTEXT_WORDS:]
-    right = sentence[end:].split()[:CONTEXT_WORDS]
-    return len(question_terms & set(tokenize([" ".join(left + right)])[0]))
+def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each candidate of ``kind`` in ``sentence`` that the question
+    does not already contain."""
+    if kind == PERSON:
+        found = _people(sentence)
+    else:
+        found = [(m.start(), m.end(), m.group().strip()) for m in _PATTERNS[kind].finditer(sentence)]
+    return [(s, e, c) for s, e, c in found if _fresh(c, question)]
 
 
-def find_short_answer(question: str, sentences: list[str], kind: str | None = None) -> tuple[str, int, int]:
-    """The best candidate of the asked-for kind that the question does not already contain.
+def window(sentence: str, start: int, end: int, before: int = WINDOW_WORDS, after: int = WINDOW_WORDS) -> str:
+    """The candidate with a few words either side, as the sentence writes them: what the
+    reranker judges it by (and, narrower, where its title stands)."""
+    lefts = [m.start() for m in re.finditer(r"\S+", sentence[:start])][-before:] if before else []
+    rights = [m.end() for m in re.finditer(r"\S+", sentence[end:])][:after] if after else []
+    return sentence[lefts[0] if lefts else start : end + rights[-1] if rights else end].strip()
 
-    Returns (candidate, index of its sentence, context score); ("", -1, 0) when there is
-    none. Candidates are ranked by how many question words surround them, then by the
-    order of the sentences (best first) and their place in the sentence.
+
+# Kinds that answer the same question word ("how much": an amount, a share or a count).
+_FAMILY = {PERCENT: NUMBER, MONEY: NUMBER}
+
+
+def names_met(question_names: list[str], sentence: str) -> bool:
+    """Every name the question gives (a company, a model, a region) is in the sentence: a
+    short answer about "Honda's CEO" must not come from a sentence about another company."""
+    low = sentence.lower()
+    return all(n.lower() in low for n in question_names)
+
+
+# Job titles, each with the forms it is written in: a "who is the CEO" answer must be named
+# next to that title, not next to another one ("Chief Planning Officer Jane Roe").
+_ROLES = [
+    ("ceo", r"\bceo\b|chief executive"), ("cfo", r"\bcfo\b|chief financial"), ("coo", r"\bcoo\b|chief operating"),
+    ("cto", r"\bcto\b|chief technology"), ("chair", r"\bchair(?:man|woman|person)?\b"),
+    ("president", r"\bpresident\b"), ("founder", r"\bfounder\b"),
+]
+# Whether a role is being taken up or left: "the new CEO" is not "the outgoing CEO".
+_INCOMING = re.compile(r"\b(new|next|incoming|future|successor|tak\w* over|tak\w* the reins|"
+                       r"appointed|named|start\w*|join\w*)\b", re.I)
+_OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|leaving|left|resign\w*|"
+                       r"step\w* down|retir\w*|ex-|before)\b", re.I)
+
+
+def roles_met(question: str, window_text: str) -> bool:
+    """The job title the question asks about stands by the candidate, and the candidate is
+    not the one leaving when the question asks who is coming (or the other way round)."""
+    q, w = question.lower(), window_text.lower()
+    for _, pattern in _ROLES:
+        if re.search(pattern, q) and not re.search(pattern, w):
+            return False
+    wants_in, wants_out = bool(_INCOMING.search(q)), bool(_OUTGOING.search(q))
+    if wants_in != wants_out:  # the question takes a side
+        is_in, is_out = bool(_INCOMING.search(w)), bool(_OUTGOING.search(w))
+        if (wants_in and is_out and not is_in) or (wants_out and is_in and not is_out):
+            return False
+    return True
+
+
+def lead_answer(question: str, query: str, sentence: str, reranker, names: list[str]) -> str:
+    """What to lead the answer with: a candidate of the asked-for kind from the best
+    sentence, or "".
+
+    A short answer is a claim in bold, so every check must pass: the question asks for one
+    kind only ("who ... and when ..." gets the quote alone); the sentence holds every name
+    the question gives (``names``, less the document's own subject); the job title and the
+    side (incoming or outgoing) the question asks about stand by the candidate; and the
+    reranker finds the candidate's window more likely to answer the query than not. Of
+    several candidates, the best-supported one wins.
     """
-    kind = answer_kind(question) if kind is None else kind
-    if not kind:
-        return "", -1, 0
-    terms = set(tokenize([question])[0]) - _INTERROGATIVES
-    best: tuple[int, int, int, str] | None = None  # (-score, sentence, position, text)
-    for i, sentence in enumerate(sentences):
-        if kind == PERSON:
-            found = _people(sentence)
-        else:
-            found = [(m.start(), m.end(), m.group().strip()) for m in _PATTERNS[kind].finditer(sentence)]
-        for start, end, cand in found:
-            if _fresh(cand, question):
-                key = (-_context_score(terms - set(tokenize([cand])[0]), sentence, start, end), i, start, cand)
-                best = key if best is None or key < best else best
-    if best is None:
-        return "", -1, 0
-    return best[3], best[1], -best[0]
-
-
-def lead_answer(question: str, sentences: list[str]) -> tuple[str, int, bool]:
-    """What to lead the answer with: (candidate, its sentence's index, anchored), where
-    anchored means the question's words surround it. An unanchored candidate leads only
-    from the best (first) sentence; otherwise ("", -1, False)."""
-    cand, i, score = find_short_answer(question, sentences)
-    if cand and (score > 0 or i == 0):
-        return cand, i, score > 0
-    return "", -1, False
-
-
-def short_answer(question: str, sentences: list[str]) -> str:
-    """The short answer ``lead_answer`` would lead with, or ""."""
-    return lead_answer(question, sentences)[0]
+    kind = answer_kind(question)
+    families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)}
+    if not kind or len(families) != 1 or not names_met(names, sentence):
+        return ""
+    # Nothing already said counts: not in the question, nor in what it was completed with.
+    found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)
+             if roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
+    if not found:
+        return ""
+    if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads
+        return found[0][0] if len(found) == 1 else ""
+    probs = reranker.score([query] * len(found), [w for _, w in found])
+    best = int(probs.argmax())
+    return found[best][0] if probs[best] >= SUPPORTED else ""
 
 
 def has_kind(kind: str, sentences: list[str]) -> bool:
