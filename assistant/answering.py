@@ -307,16 +307,13 @@ class Assistant:
         return [self.analyse(question, q, mode, k) for q in queries]
 
     def choose_reading(self, readings: list[Analysis]) -> tuple[Analysis, list[Candidate], dict[str, float], float]:
-        """The question's own words when the article answers them; otherwise the reading it
-        answers most confidently (a follow-up completed from the conversation). So a new
-        topic is never pulled back to the old one, and "why?" still finds its context."""
+        """The reading the article answers most confidently: a follow-up's completed words
+        when they find the answer, a new topic's own words when they do better."""
         options = []
         for a in readings:
             cands, feats = ranked(a, self.calibration.selection)
             options.append((a, cands, feats, round(self.calibration.confidence(feats), 4)))
-        if options[0][3] >= self.calibration.threshold:
-            return options[0]
-        return max(options, key=lambda o: o[3])
+        return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
 
     def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:
         a, cands, feats, conf = self.choose_reading(readings)
