@@ -234,9 +234,10 @@ class Assistant:
         return self._reranker
 
     def warm_up(self) -> None:
-        """Load the index, the query model and the reranker before the first question."""
+        """Load the index, the query model (and the reranker, if used) before the first question."""
         self.query_embedder.embed(["warm up"])
-        self.reranker.score(["warm up"], ["warm up"])
+        if self.params.answer.use_reranker:
+            self.reranker.score(["warm up"], ["warm up"])
 
     def answer(
         self,

@@ -167,6 +167,14 @@ def cites(a: Answer, q: GoldQuestion) -> bool:
                if src == c.source)
 
 
+def sentence_precision(a: Answer, q: GoldQuestion) -> float:
+    """Share of the quoted sentences that are evidence: what quoting more costs."""
+    quoted = [(c.source, sp) for c in a.citations for sp in c.sentences]
+    if not quoted:
+        return 0.0
+    return sum(any(src == gsrc and overlaps(sp, gsp) for gsrc, gsp in q.evidence) for src, sp in quoted) / len(quoted)
+
+
 def _history(assistant, q: GoldQuestion, mode: str) -> list[dict] | None:
     if not q.first:
         return None
@@ -208,6 +216,7 @@ def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", nam
                 "ndcg@10": ndcg_at(ranked, gold_ids, 10, groups),
                 "fact_recall": fact_recall(a.text, q.facts) if a.status in (ANSWERED, PARTIAL) else 0.0,
                 "citation_precision": (sum(bool(g & gold_ids) for g in cited) / len(cited)) if cited else 0.0,
+                "sentence_precision": sentence_precision(a, q),
                 "citations_valid": all(citation_valid(c, assistant.settings.corpus_dir, cache) for c in a.citations),
                 "cited_chars": cited_chars(a),
                 "evidence_cited": cites(a, q),
@@ -256,6 +265,7 @@ def summarise(rows: list[dict]) -> dict:
         "followups_without_history": _mean(fol, "evidence_cited_without_history") if fol else 0.0,
         "topic_changes_resolved": resolved(tch) if tch else 1.0,
         "citation_precision": _mean(answered, "citation_precision"),
+        "sentence_precision": _mean(answered, "sentence_precision"),
         "citation_validity": _mean(answered, "citations_valid"),
         "median_cited_chars": statistics.median(r["cited_chars"] for r in answered) if answered else 0,
         "abstention_precision": abstained_ok / abstained if abstained else 1.0,

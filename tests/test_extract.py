@@ -101,6 +101,12 @@ def test_no_short_answer_from_a_sentence_without_a_name_the_question_gives():
     assert names_met(["Europe"], SENTENCES[2]) and not names_met(["Europe"], SENTENCES[1])
 
 
+def test_no_short_answer_for_a_yes_no_question_or_a_figure_it_already_gives():
+    assert lead_answer("Is that 12% gain for Europe?", "q", SENTENCES[2], WordReranker("sales"), []) == ""
+    assert lead_answer("Did sales rise by 12% or 40?", "q", SENTENCES[2], WordReranker("sales"), []) == ""
+    assert [c for _, _, c in candidates("What rose 12%?", SENTENCES[2], "percent")] == []
+
+
 def test_no_short_answer_for_two_questions_in_one_or_none_asked():
     assert lead_answer("Who is the new chair and when does she start?", "q", BOTH, WordReranker("chair"), []) == ""
     assert lead_answer("Why did sales rise?", "q", SENTENCES[2], WordReranker("sales"), []) == ""

@@ -62,7 +62,8 @@ def _row(kind, status, **kw):
     if kind != "unanswerable":
         cited = status != "not_covered"
         base |= {"recall@1": 1.0, "recall@3": 1.0, "recall@5": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0, "hit@3": True,
-                 "fact_recall": 1.0 if cited else 0.0, "citation_precision": 1.0, "citations_valid": True,
+                 "fact_recall": 1.0 if cited else 0.0, "citation_precision": 1.0, "sentence_precision": 1.0,
+                 "citations_valid": True,
                  "cited_chars": 100, "evidence_cited": cited, "evidence_cited_without_history": False}
     return base | kw
 
