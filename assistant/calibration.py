@@ -124,7 +124,8 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
     covered = sorted(cal.confidence(r) for r, y in zip(questions, labels, strict=True) if y)
     # The highest bar that still leaves at most the target share of answerable rows below it.
     cut = covered[int(NOT_COVERED_TARGET * len(covered))] if covered else cal.threshold
-    return Calibration(selection, answerable, cal.threshold, round(min(cal.threshold, cut), 6), fitted_on)
+    bar = math.floor(min(cal.threshold, cut) * 1e6) / 1e6  # rounded down: the row at the cut stays above it
+    return Calibration(selection, answerable, cal.threshold, bar, fitted_on)
 
 
 def save(cal: Calibration, path: Path) -> None:

