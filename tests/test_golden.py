@@ -1,7 +1,8 @@
-"""End to end on the real article with the real model: the gold TEST split holds the line.
+"""End to end on the real article with the real models: the blind set, cross-validated.
 
-Thresholds sit just under what the assistant measured on the test split (see README,
-"Measured figures"); the dev split is where constants and the calibration were tuned.
+Each figure is the held-out one: the calibration is fitted on four folds of the blind gold
+set and the fifth is answered, five times (assistant/report.py). Thresholds sit at the
+measured value minus a stated margin; the issue's target is beside each, met or not.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import re
 
 import pytest
 
-from assistant.evaluation import evaluate, load_gold
+from assistant.evaluation import BLIND, LEGACY, evaluate, load_gold
+from assistant.report import cross_validate
 
 from .conftest import ARTICLE
 
@@ -18,48 +20,76 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def results(real_assistant):
-    gold = load_gold()
-    return {mode: evaluate(real_assistant, gold, mode, "test") for mode in ("hybrid", "dense", "lexical")}
+def cv(real_assistant):
+    return cross_validate(real_assistant, load_gold(BLIND), "hybrid")
 
 
-def test_retrieval_finds_the_evidence(results):
-    s = results["hybrid"]["summary"]
-    assert s["recall@3"] >= 0.90  # measured 0.915
-    assert s["recall@5"] >= 0.92  # measured 0.938
-    assert s["mrr@10"] >= 0.85  # measured 0.891
+def test_the_answer_cites_what_retrieval_found(cv):
+    pooled, worst = cv["pooled"], cv["worst"]
+    assert pooled["hit@3"] >= 0.84  # measured 0.872 (retrieval alone; the ceiling for the answer)
+    assert pooled["cites_evidence"] >= 0.70  # measured 0.74; target 0.92
+    assert worst["cites_evidence"] >= 0.64  # measured 0.68
+    assert pooled["fact_recall"] >= 0.66  # measured 0.70; target 0.88
+    assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
-def test_hybrid_fusion_beats_either_retriever_alone(results):
-    mrr = {m: r["summary"]["mrr@10"] for m, r in results.items()}
-    assert mrr["hybrid"] > mrr["dense"] and mrr["hybrid"] > mrr["lexical"]
+def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
+    pooled, worst = cv["pooled"], cv["worst"]
+    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.02; target 0.02
+    assert pooled["unanswerable_not_answered"] >= 0.78  # measured 0.82; target 0.88
+    assert worst["not_covered_on_answerable"] <= 0.06
+    injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["topic"] == "injection"]
+    assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
 
 
-def test_answers_carry_the_facts_and_cite_exactly(results):
-    s = results["hybrid"]["summary"]
-    assert s["fact_recall"] >= 0.70  # measured 0.727
-    assert s["citation_validity"] == 1.0  # every offset exact, always
-    assert s["citation_precision"] >= 0.65  # measured 0.702
-    assert s["median_cited_chars"] <= 350  # measured 286: citations stay sentence-sized
+def test_short_answers_are_claims_that_hold(cv):
+    pooled = cv["pooled"]
+    assert pooled["short_right"] >= 0.90  # measured 0.95; target 0.97
+    assert pooled["short_on_unanswerable"] <= 1  # measured 0; target 0
+    assert pooled["shorts_given"] >= 10  # short answers are still given where they hold
 
 
-def test_abstains_when_the_article_does_not_say(results):
-    s = results["hybrid"]["summary"]
-    assert s["abstention_recall"] >= 0.70  # measured 0.70
-    assert s["false_abstentions"] <= 2  # measured 2
-    rows = {r["id"]: r for r in results["hybrid"]["rows"]}
-    injections = [r for r in rows.values() if r["kind"] == "unanswerable" and r["topic"] == "injection"]
-    assert injections and not any(r["answerable"] for r in injections)
+def test_followups_and_topic_changes(cv):
+    pooled = cv["pooled"]
+    assert pooled["followups_resolved"] >= 0.65  # measured 0.72; target 0.88
+    assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
+    assert pooled["topic_changes_resolved"] >= 0.75  # measured 0.83: the history is not glued on
 
 
-def test_followups_are_resolved(results):
-    assert results["hybrid"]["summary"]["followup_accuracy"] >= 0.70  # measured 0.71
+def test_the_legacy_set_is_held_out_entirely(real_assistant):
+    # The shipped calibration was fitted on the blind set only: the older 114 questions are
+    # a second, fully held-out test.
+    s = evaluate(real_assistant, load_gold(LEGACY), "hybrid")["summary"]
+    assert s["cites_evidence"] >= 0.70  # measured 0.76
+    assert s["citation_validity"] == 1.0
+
+
+@pytest.mark.parametrize("question", ["Who is Nissan's new CEO?", "who's the new boss at nissan"])
+def test_the_new_ceo_is_never_the_outgoing_one(real_assistant, question):
+    a = real_assistant.answer(question)
+    assert a.short_answer in ("", "Ivan Espinosa")
+    assert "Makoto Uchida" not in a.short_answer and "Pandikuthira" not in a.short_answer
+
+
+def test_hondas_ceo_is_not_in_the_article(real_assistant):
+    a = real_assistant.answer("Who is the CEO of Honda?")
+    assert a.status in ("partial", "not_covered") and a.short_answer == ""
+
+
+def test_the_e_power_figure_is_found(real_assistant):
+    a = real_assistant.answer("How much does the third-generation e-POWER improve fuel economy?")
+    assert a.status == "answered" and "15%" in a.text
+    assert any("15%" in ARTICLE.read_text(encoding="utf-8")[s:e] for c in a.citations for s, e in c.sentences)
+
+
+def test_foxconn_is_found(real_assistant):
+    a = real_assistant.answer("Which technology supplier has expressed interest in cooperating with Nissan?")
+    assert a.status == "answered" and "Foxconn" in a.text
 
 
 def test_the_api_contract(real_assistant):
     a = real_assistant.answer("Who is taking over as Nissan's CEO?")
-    assert a.answerable and a.text.startswith("Ivan Espinosa") and a.short_answer == "Ivan Espinosa"
-    assert a.query == "Who is taking over as Nissan's CEO?"
+    assert a.status == "answered" and a.answerable
     source = ARTICLE.read_text(encoding="utf-8")
     for n, c in enumerate(a.citations, 1):
         assert f"[{n}]" in a.text
@@ -70,17 +100,25 @@ def test_the_api_contract(real_assistant):
     assert set(int(m) for m in re.findall(r"\[(\d+)\]", a.text)) == set(range(1, len(a.citations) + 1))
 
 
-def test_a_followup_is_searched_with_its_context(real_assistant):
+def test_a_followup_is_completed_from_what_it_refers_to(real_assistant):
     first = real_assistant.answer("Who is Nissan's incoming CEO?")
     history = [{"role": "user", "content": "Who is Nissan's incoming CEO?"},
                {"role": "assistant", "content": first.text}]
     a = real_assistant.answer("When does he take over?", history=history)
-    assert a.answerable and "April 1st" in a.text and a.short_answer == "April 1st"
-    assert "incoming CEO" in a.query and "When does he take over?" in a.query
-    assert "April 1st" in a.citations[0].text
+    assert a.status == "answered" and "April 1st" in a.text
+    assert a.query.startswith("When does he take over?")  # the question first, then what it refers to
+    assert "Who is" not in a.query  # not the whole previous question
+
+
+def test_a_new_topic_is_not_glued_to_the_last_one(real_assistant):
+    history = [{"role": "user", "content": "What charging port does the new LEAF get?"},
+               {"role": "assistant", "content": "> ... NACS charging port. [1]"}]
+    a = real_assistant.answer("Which alliance is Nissan already a member of?", history=history)
+    assert a.query == "Which alliance is Nissan already a member of?"
+    assert "Renault-Mitsubishi" in a.text
 
 
 def test_not_covered_is_said_plainly_with_closest_passages(real_assistant):
-    a = real_assistant.answer("What is the price of the new LEAF?")
-    assert not a.answerable and a.citations == [] and "does not cover" in a.text
-    assert a.closest and all(not re.search(r"\[\d+\]", a.text) for _ in a.closest)
+    a = real_assistant.answer("What is the price of the new LEAF in dollars?")
+    assert a.status in ("not_covered", "partial") and a.short_answer == ""
+    assert "$" not in a.text
