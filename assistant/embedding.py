@@ -17,14 +17,36 @@ log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension.
+
+    Attributes:
+        name: identifies the model; an index built with another name is stale.
+    """
 
     name: str
 
     @property
-    def dimension(self) -> int: ...
+    def dimension(self) -> int:
+        """The length of every vector."""
+        ...
 
-    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """One normalised float32 row per text, in order."""
+        ...
+
+    def export_onnx(self, folder: Path) -> dict:
+        """Export the model for the torch-free query path into ``folder`` and check it.
+
+        Optional: the index treats an embedder without this method as one that cannot be
+        exported, and queries then use the embedder itself.
+
+        Returns:
+            The manifest entry of the export.
+
+        Raises:
+            ExportError: the model cannot be exported (``retry`` when the cause may pass).
+        """
+        ...
 
 
 def offline() -> None:
@@ -81,6 +103,12 @@ class SentenceTransformerEmbedder:
         model = self._load()
         get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get())
+
+    def export_onnx(self, folder: Path) -> dict:
+        """Export the model to ONNX in ``folder``; see ``onnx_embedding.export``."""
+        from .onnx_embedding import export
+
+        return export(self._load(), self.embed, self.name, folder)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         model = self._load()

@@ -12,9 +12,12 @@ import json
 import logging
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from .errors import ExportError
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +32,23 @@ PROBES = [
 ]
 
 
-class ExportError(Exception):
-    """The model could not be exported, or its export does not match the reference."""
+def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folder: Path) -> dict:
+    """Export a loaded SentenceTransformer ``model`` to ``folder`` and check it.
 
+    Args:
+        model: the loaded sentence-transformers model.
+        reference: embeds texts the reference way (sentence-transformers), for the check.
+        name: the model's name, recorded by the runner.
+        folder: where the export goes (created).
 
-def export(embedder, folder: Path) -> dict:
-    """Export a SentenceTransformerEmbedder's model to ``folder`` and check it.
+    Returns:
+        The manifest entry: the lowest cosine with the reference on the probes.
 
-    Returns the manifest entry: the lowest cosine with the reference on the probes.
-    Raises ExportError when the model's layout is not Transformer + mean Pooling
-    (+ Normalize), when export fails, or when the check falls below MIN_COSINE.
+    Raises:
+        ExportError: the model's layout is not Transformer + mean Pooling (+ Normalize),
+            the export fails (``retry`` set when it was an I/O error such as a full disk),
+            or the check falls below MIN_COSINE.
     """
-    model = embedder._load()
     kinds = [type(m).__name__ for m in model]
     if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]):
         raise ExportError(f"module layout {kinds} is not Transformer + Pooling (+ Normalize)")
@@ -60,7 +68,7 @@ def export(embedder, folder: Path) -> dict:
                 self.inner = inner
 
             def forward(self, *args):
-                return self.inner(**dict(zip(names, args))).last_hidden_state
+                return self.inner(**dict(zip(names, args, strict=True))).last_hidden_state
 
         folder.mkdir(parents=True, exist_ok=True)
         axes = {n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]}
@@ -73,9 +81,10 @@ def export(embedder, folder: Path) -> dict:
         config = {"max_length": int(model.max_seq_length), "inputs": names, "pad_id": int(tokenizer.pad_token_id),
                   "pad_token": tokenizer.pad_token, "normalize": kinds[2:] == ["Normalize"]}
         (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    except Exception as e:  # exporters fail in many ways; the caller falls back to torch
-        raise ExportError(f"export failed: {type(e).__name__}: {e}") from e
-    cosine = float(np.min(np.sum(embedder.embed(PROBES) * OnnxEmbedder(folder, embedder.name).embed(PROBES), axis=1)))
+    except Exception as e:  # noqa: BLE001 - exporters fail in many ways; the caller falls back to torch
+        io = isinstance(e, OSError) or "No space left" in str(e)
+        raise ExportError(f"export failed: {type(e).__name__}: {e}", retry=io) from e
+    cosine = float(np.min(np.sum(reference(PROBES) * OnnxEmbedder(folder, name).embed(PROBES), axis=1)))
     if cosine < MIN_COSINE:
         raise ExportError(f"export differs from the reference (lowest probe cosine {cosine:.6f} < {MIN_COSINE})")
     return {"folder": FOLDER, "probe_cosine_min": round(cosine, 7), "probes": len(PROBES)}
