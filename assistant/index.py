@@ -445,7 +445,8 @@ def update(settings: Settings, embedder: Embedder, *, full: bool = False, progre
         index, reason = inspect(settings, embedder)
         if not reason and not full and index is not None:
             return index, ""
-        previous = None if full else (index or reusable(settings, embedder))
+        (report or log.info)(f"updating the index: {reason or 'a full rebuild was asked for'}")
+        previous = None if full else index
         return build(settings, embedder, progress=progress, report=report, previous=previous)[0], reason or "full"
 
 
