@@ -85,4 +85,5 @@ def load_shipped() -> Calibration:
     try:
         return load(path)
     except (OSError, ValueError, KeyError) as e:
-        raise DataFileError(f"{path} is unusable ({e}): reinstall the package or run `assistant eval --calibrate`") from e
+        raise DataFileError(f"{path} is unusable ({e}): reinstall the package, "
+                            "or run `assistant eval --calibrate`") from e

@@ -12,6 +12,7 @@ from .errors import ConfigError, DataFileError
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent  # the checkout, when running from one
 APP_NAME = "nissan-assistant"
+BUNDLED_ARTICLE = "data/corpus/nissan-strategy-honda-talks.txt"  # package data, a copy of corpus/'s
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODES = ("hybrid", "dense", "lexical")
 
@@ -59,7 +60,7 @@ def default_corpus_dir() -> Path:
     if in_checkout():
         return ROOT / "corpus"
     mine = user_data_dir() / "corpus"
-    return mine if mine.is_dir() else PACKAGE / "data" / "corpus"
+    return mine if mine.is_dir() else shipped(BUNDLED_ARTICLE).parent
 
 
 def default_index_dir() -> Path:

@@ -114,6 +114,10 @@ class OnnxEmbedder:
     def dimension(self) -> int:
         return self._dim
 
+    def export_onnx(self, folder: Path) -> dict:
+        """An ONNX runner is an export already; the index exports the model it was built with."""
+        raise ExportError("an ONNX runner cannot be exported again", retry=False)
+
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         out = []
         for i in range(0, len(texts), batch_size):
