@@ -14,9 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import importlib  # noqa: E402
-
-answer_mod = importlib.import_module("assistant.answering")  # the module, not the answer() function
+from assistant import answering as answer_mod  # noqa: E402
 from assistant import calibration as calib  # noqa: E402
 from assistant import retrieval as retrieval_mod  # noqa: E402
 from assistant.answering import Assistant  # noqa: E402

@@ -20,7 +20,8 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_help_does_not_import_torch():
     code = ("import sys; from assistant.cli import main\n"
             "try: main(['--help'])\nexcept SystemExit: pass\n"
-            "print('heavy:', sorted(m for m in ('torch', 'sentence_transformers', 'faiss', 'gradio') if m in sys.modules))")
+            "heavy = ('torch', 'sentence_transformers', 'faiss', 'gradio', 'filelock', 'platformdirs')\n"
+            "print('heavy:', sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "COMMAND" in out.stdout and "heavy: []" in out.stdout
 
@@ -29,7 +30,6 @@ def test_answer_stays_the_function_after_the_answering_module_loads():
     # A submodule named like the function would rebind `assistant.answer` on first import.
     import assistant
     import assistant.answering  # noqa: F401
-
     from assistant import answer
 
     assert callable(answer) and answer.__module__ == "assistant"

@@ -142,7 +142,7 @@ def test_large_indexes_are_approximate_and_keep_recall_against_exact(monkeypatch
     exact.add(vecs)
     _, want = exact.search(queries, 10)
     _, got = approx.search(queries, 10)
-    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)])
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got, strict=True)])
     assert recall >= 0.98
 
 
