@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -121,3 +122,29 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=progress,
             )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+def embed_in_batches(embedder: Embedder, texts: Iterable[str], total: int,
+                     progress: Callable[[int], None] | None = None, batch_size: int = 512) -> np.ndarray:
+    """Embed ``total`` texts ``batch_size`` at a time: bounded memory, ``progress(done)``
+    after each batch, and a model lock that other threads can take between batches.
+
+    Returns:
+        A (total, dimension) float32 array ((0, 0) when there is no text).
+    """
+    out: np.ndarray | None = None
+    done = 0
+    batch: list[str] = []
+    for i, text in enumerate(texts, 1):
+        batch.append(text)
+        if len(batch) < batch_size and i < total:
+            continue
+        vecs = np.asarray(embedder.embed(batch), dtype=np.float32)
+        if out is None:
+            out = np.empty((total, vecs.shape[1]), dtype=np.float32)
+        out[done : done + len(vecs)] = vecs
+        done += len(vecs)
+        batch = []
+        if progress is not None:
+            progress(done)
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)

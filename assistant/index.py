@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,9 +30,10 @@ import numpy as np
 from .chunking import chunk_document
 from .config import Settings
 from .corpus import Unreadable, digests, fingerprint, read_corpus
-from .embedding import Embedder
-from .errors import AssistantError, ExportError, IndexLoadError
+from .embedding import Embedder, embed_in_batches
+from .errors import AssistantError, IndexLoadError
 from .lexical import Lexical
+from .onnx_embedding import FOLDER, export_entry, reuse_export
 from .records import Chunk
 from .store import CURRENT, Store, damaged, read_manifest, write_manifest
 
@@ -143,33 +142,6 @@ def _reuse(previous: Index | None, corpus: dict[str, str]) -> dict[str, _Part]:
     return parts
 
 
-def _batches(texts: Iterator[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for t in texts:
-        batch.append(t)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _embed_all(embedder: Embedder, texts: Iterator[str], total: int, done: int, grand_total: int,
-               progress: Progress | None) -> np.ndarray:
-    """Embed ``total`` texts in batches, reporting progress; one float32 row each."""
-    out: np.ndarray | None = None
-    n = 0
-    for batch in _batches(texts, EMBED_BATCH):
-        vecs = np.asarray(embedder.embed(batch), dtype=np.float32)
-        if out is None:
-            out = np.empty((total, vecs.shape[1]), dtype=np.float32)
-        out[n : n + len(vecs)] = vecs
-        n += len(vecs)
-        if progress is not None:
-            progress(done + n, grand_total)
-    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
-
-
 def _embed_fresh(parts: list[_Part], embedder: Embedder, progress: Progress | None) -> None:
     """Fill in the vectors of the parts that have none (new or changed files)."""
     fresh = [c for p in parts if p.passage_vectors is None for c in p.chunks]
@@ -177,9 +149,12 @@ def _embed_fresh(parts: list[_Part], embedder: Embedder, progress: Progress | No
         return
     n_sent = sum(len(c.sentences) for c in fresh)
     grand = len(fresh) + n_sent
-    pvec = _embed_all(embedder, (embed_text(c) for c in fresh), len(fresh), 0, grand, progress)
-    svec = _embed_all(embedder, (c.text[s - c.start : e - c.start] for c in fresh for s, e in c.sentences),
-                      n_sent, len(fresh), grand, progress)
+    def step(offset: int) -> Callable[[int], None] | None:
+        return None if progress is None else (lambda done: progress(offset + done, grand))
+
+    pvec = embed_in_batches(embedder, (embed_text(c) for c in fresh), len(fresh), step(0), EMBED_BATCH)
+    svec = embed_in_batches(embedder, (c.text[s - c.start : e - c.start] for c in fresh for s, e in c.sentences),
+                            n_sent, step(len(fresh)), EMBED_BATCH)
     i = j = 0
     for p in parts:
         if p.passage_vectors is None:
@@ -203,6 +178,21 @@ def _assemble(parts: list[_Part]) -> Index:
         bm25_sentences=Lexical.build(t for c in chunks for t in sentence_texts([c])),
         manifest={},
     )
+
+
+def _facts(index: Index, n_fresh: int, n_reused: int, rate: float, unreadable: list[Unreadable]) -> dict:
+    """What the manifest records about a build, beyond what makes it usable."""
+    return {
+        "dimension": int(index.passages.d),
+        "dense_index": type(index.passages).__name__,
+        "passages": len(index.chunks),
+        "sentences": len(index.sentence_vectors),
+        "embedded": n_fresh,
+        "reused": n_reused,
+        "passages_per_second": round(rate, 1),
+        "unreadable": {u.source: u.reason for u in unreadable},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def build(
@@ -248,18 +238,8 @@ def build(
     embed_s = time.perf_counter() - t_embed
     index = _assemble(parts)
     rate = n_fresh / embed_s if n_fresh and embed_s > 0 else 0.0
-    manifest = want | {
-        "dimension": int(index.passages.d),
-        "dense_index": type(index.passages).__name__,
-        "passages": len(index.chunks),
-        "sentences": len(index.sentence_vectors),
-        "embedded": n_fresh,
-        "reused": n_reused,
-        "passages_per_second": round(rate, 1),
-        "unreadable": {u.source: u.reason for u in unreadable},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "build_seconds": round(time.perf_counter() - t0, 3),
-    }
+    manifest = want | _facts(index, n_fresh, n_reused, rate, unreadable) | {
+        "build_seconds": round(time.perf_counter() - t0, 3)}
     index.manifest, index.folder = _save(index, manifest, Store(settings.index_dir),
                                          embedder if settings.onnx else None, previous)
     onnx = index.manifest.get("onnx") or {}
@@ -269,46 +249,6 @@ def build(
     say(f"index built in {time.perf_counter() - t0:.1f}s ({len(index.chunks)} passages, "
         f"{type(index.passages).__name__}{speed}): {index.folder}")
     return index, unreadable
-
-
-def _export_onnx(embedder: Embedder, folder: Path) -> dict:
-    """The ONNX export's manifest entry; an error entry if it fails (``retry``: try again
-    at the next ``assistant index``)."""
-    from .onnx_embedding import PROBES
-
-    export = getattr(embedder, "export_onnx", None)
-    if export is None:
-        return {"error": f"{type(embedder).__name__} cannot be exported", "retry": False}
-    try:
-        entry = export(folder)
-    except Exception as e:  # noqa: BLE001 - ExportError, no onnxruntime, a runtime that cannot run it
-        shutil.rmtree(folder, ignore_errors=True)
-        retry = e.retry if isinstance(e, ExportError) else isinstance(e, OSError)
-        return {"error": str(e), "retry": retry}
-    entry["probe_vector"] = [round(float(x), 6) for x in embedder.embed(PROBES[:1])[0]]
-    return entry
-
-
-def _reuse_onnx(previous: Index | None, embedder: Embedder, folder: Path) -> dict | None:
-    """The previous index's intact export of the same model, hard-linked (or copied) into ``folder``."""
-    if previous is None or previous.folder is None or previous.onnx_damaged:
-        return None
-    entry = previous.manifest.get("onnx") or {}
-    if "probe_vector" not in entry or previous.manifest.get("model") != embedder.name:
-        return None
-    try:
-        shutil.copytree(previous.folder / entry["folder"], folder, copy_function=_link_or_copy)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return None
-    return entry
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def _save(index: Index, manifest: dict, store: Store, onnx_from: Embedder | None = None,
@@ -327,8 +267,7 @@ def _save(index: Index, manifest: dict, store: Store, onnx_from: Embedder | None
             index.bm25_passages.save(tmp / "bm25_passages")
             index.bm25_sentences.save(tmp / "bm25_sentences")
             if onnx_from is not None:
-                entry = _reuse_onnx(previous, onnx_from, tmp / "onnx") or _export_onnx(onnx_from, tmp / "onnx")
-                manifest = manifest | {"onnx": entry}
+                manifest = manifest | {"onnx": _onnx(onnx_from, previous, tmp / FOLDER)}
             manifest = write_manifest(tmp, manifest)
             version = store.commit(tmp)
         except OSError as e:
@@ -339,6 +278,17 @@ def _save(index: Index, manifest: dict, store: Store, onnx_from: Embedder | None
             store.discard(tmp)
             raise
     return manifest, version
+
+
+def _onnx(embedder: Embedder, previous: Index | None, folder: Path) -> dict:
+    """The export's manifest entry: the previous index's intact export of the same model
+    reused (hard-linked), else a new export, else an error entry."""
+    entry = (previous.manifest.get("onnx") or {}) if previous is not None else {}
+    if (previous is not None and previous.folder is not None and not previous.onnx_damaged
+            and previous.manifest.get("model") == embedder.name
+            and reuse_export(previous.folder, entry, folder)):
+        return entry
+    return export_entry(embedder, folder)
 
 
 def _read(store: Store) -> Index:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import threading
 import warnings
 from collections.abc import Callable
@@ -88,6 +90,42 @@ def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folde
     if cosine < MIN_COSINE:
         raise ExportError(f"export differs from the reference (lowest probe cosine {cosine:.6f} < {MIN_COSINE})")
     return {"folder": FOLDER, "probe_cosine_min": round(cosine, 7), "probes": len(PROBES)}
+
+
+def export_entry(embedder, folder: Path) -> dict:
+    """Export ``embedder`` (through its ``export_onnx``) into ``folder``: the manifest entry
+    with a probe vector, or an error entry whose ``retry`` says whether the next
+    ``assistant index`` should try again (a full disk) or not (a model that cannot be exported)."""
+    export = getattr(embedder, "export_onnx", None)
+    if export is None:
+        return {"error": f"{type(embedder).__name__} cannot be exported", "retry": False}
+    try:
+        entry = export(folder)
+    except Exception as e:  # noqa: BLE001 - ExportError, no onnxruntime, a runtime that cannot run it
+        shutil.rmtree(folder, ignore_errors=True)
+        retry = e.retry if isinstance(e, ExportError) else isinstance(e, OSError)
+        return {"error": str(e), "retry": retry}
+    entry["probe_vector"] = [round(float(x), 6) for x in embedder.embed(PROBES[:1])[0]]
+    return entry
+
+
+def reuse_export(previous: Path, entry: dict, folder: Path) -> bool:
+    """Hard-link (or copy) an intact earlier export described by ``entry`` into ``folder``."""
+    if "probe_vector" not in entry:
+        return False
+    try:
+        shutil.copytree(previous / entry["folder"], folder, copy_function=_link_or_copy)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 class OnnxEmbedder:
