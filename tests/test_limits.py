@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -94,7 +97,7 @@ def test_a_link_out_of_the_corpus_is_not_followed_and_the_log_says_so(settings, 
 
 
 RSS_SCRIPT = textwrap.dedent("""
-    import random, re, resource, sys
+    import resource, sys
     from pathlib import Path
     sys.path.insert(0, {root!r})
     from assistant.config import Settings
@@ -108,29 +111,35 @@ RSS_SCRIPT = textwrap.dedent("""
             return out
 
     base = Path({base!r})
-    corpus = base / "corpus"
-    corpus.mkdir()
-    words = re.findall(r"\\w+", Path({article!r}).read_text().lower())
-    rng = random.Random(0)
-    with open(corpus / "one-line.txt", "w") as f:  # 50 MB, one line, no sentence boundary
-        n = 0
-        while n < 50 * 2**20:
-            part = " ".join(rng.choice(words) for _ in range(10_000)) + " "
-            f.write(part)
-            n += len(part)
-    index, _ = build(Settings(corpus_dir=corpus, index_dir=base / "index", onnx=False), Lean())
+    index, _ = build(Settings(corpus_dir=base / "corpus", index_dir=base / "index", onnx=False), Lean())
     longest = max(len(c.text) for c in index.chunks)
     print(len(index.chunks), longest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """)
 
-# Measured: 738 MB peak RSS, 105,613 passages, about 100 s on 2 shared cores (HNSW build
-# 60 s of it). The issue's limit is 1 GB; the test allows the measured value plus 150 MB.
+
+def _one_line_file(path: Path, size: int) -> None:
+    """``size`` bytes of the article's words in random order: one line, no sentence boundary."""
+    words = re.findall(r"\w+", (ROOT / "corpus" / ARTICLE_NAME).read_text().lower())
+    rng = random.Random(0)
+    with open(path, "w") as f:
+        n = 0
+        while n < size:
+            part = " ".join(rng.choice(words) for _ in range(10_000)) + " "
+            f.write(part)
+            n += len(part)
+
+
+# Measured: 738 MB peak RSS of the indexing process (interpreter and imports included),
+# 105,613 passages, 70-100 s on 2 shared cores (the HNSW build is most of it). The issue's
+# limit is 1 GB; the test allows the measured value plus 150 MB.
 RSS_LIMIT_MB = 738 + 150
 
 
 @pytest.mark.slow
 def test_a_50_mb_single_line_file_indexes_in_bounded_memory(tmp_path):
-    script = RSS_SCRIPT.format(root=str(ROOT), base=str(tmp_path), article=str(ROOT / "corpus" / ARTICLE_NAME))
+    (tmp_path / "corpus").mkdir()
+    _one_line_file(tmp_path / "corpus" / "one-line.txt", 50 * 2**20)  # written here: only indexing is measured
+    script = RSS_SCRIPT.format(root=str(ROOT), base=str(tmp_path))
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]
     passages, longest, rss_mb = map(int, r.stdout.split())
