@@ -12,7 +12,7 @@ from assistant.errors import AssistantError, IndexLoadError
 from assistant.index import CURRENT, build, embed_text, load, load_or_build, sentence_texts
 from assistant.retrieval import dense_scores, retrieve
 
-from .conftest import HashingEmbedder
+from .conftest import ARTICLE, HashingEmbedder
 
 
 def test_build_then_load_round_trips(settings):
@@ -240,3 +240,17 @@ def test_an_index_of_the_format_1_layout_is_adopted_and_rebuilt(settings):
     idx = load_or_build(settings, HashingEmbedder())
     assert (root / store.STORE_MARKER).is_file() and idx.folder.name != old.name
     assert (old / store.VERSION_MARKER).read_text().strip() == old.name  # adopted: removable once retired
+
+
+def test_bm25_built_from_token_ids_scores_like_bm25_built_from_strings():
+    from assistant import lexical
+
+    texts = [line for line in ARTICLE.read_text().splitlines() if line.strip()]
+    from_ids = lexical.Lexical.build(texts)
+    bm25 = lexical._bm25s().BM25()
+    bm25.index(lexical.tokenize(texts), show_progress=False)
+    from_strings = lexical.Lexical(bm25)
+    for q in ["who is the ceo", "honda merger talks", "e-power fuel economy NACS", "zzz unknown words"]:
+        tokens = lexical.tokenize([q])[0]
+        np.testing.assert_allclose(from_ids.scores(tokens), from_strings.scores(tokens))
+        assert sorted(from_ids.known(tokens)) == sorted(from_strings.known(tokens))
