@@ -46,6 +46,11 @@ def _stop_refreshes() -> None:
         thread.join(EXIT_WAIT_SECONDS)
 
 
+def _report(message: str) -> None:
+    """Build lines go to the log; a skipped corpus file is a warning a user sees (once per build)."""
+    (log.warning if message.startswith("skipped ") else log.info)("%s", message)
+
+
 def _progress(done: int, total: int) -> None:
     if _exiting.is_set():
         raise _Exiting()
@@ -97,7 +102,7 @@ class LiveIndex:
         index, reason = inspect(self.settings, self.embedder)
         if index is None:  # nothing that can answer: build now, whatever it costs
             log.warning("building the index: %s", reason)
-            index, reason = update(self.settings, self.embedder, report=log.info)[0], ""
+            index, reason = update(self.settings, self.embedder, report=_report)[0], ""
         self._signature, self._checked = signature, time.monotonic()
         if reason:
             self._mark_stale(reason, index)
@@ -141,7 +146,7 @@ class LiveIndex:
 
     def _refresh(self) -> None:
         try:
-            index = update(self.settings, self.embedder, progress=_progress, report=log.info)[0]
+            index = update(self.settings, self.embedder, progress=_progress, report=_report)[0]
         except _Exiting:
             return
         except Exception as e:  # noqa: BLE001 - a background thread must not die silently

@@ -22,6 +22,9 @@ import numpy as np
 from .errors import ExportError
 
 log = logging.getLogger(__name__)
+# torch.onnx.export keeps global state: two exports at once in one process (a background
+# refresh and an `update()` of another index folder) fail with "in_onnx_export".
+_EXPORT_LOCK = threading.Lock()
 
 FOLDER = "onnx"
 MIN_COSINE = 0.9999
@@ -74,7 +77,7 @@ def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folde
 
         folder.mkdir(parents=True, exist_ok=True)
         axes = {n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]}
-        with torch.no_grad(), warnings.catch_warnings():
+        with _EXPORT_LOCK, torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
             torch.onnx.export(Hidden(hf.eval()), tuple(sample[n] for n in names), str(folder / "model.onnx"),
                               input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
