@@ -19,8 +19,8 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import answer_kind, has_kind, lead_answer
 from .index import Index
-from .live import LiveIndex
 from .lexical import tokenize
+from .live import LiveIndex
 from .query import capitalised_words, clean, has_words, is_instruction, standalone
 from . import records
 from .records import Answer, Citation, Passage, Span
