@@ -19,7 +19,11 @@ pip() {  # this machine's absent local index folders make pip warn once per pack
 }
 
 echo "check_wheel: building the wheel" >&2
-pip .venv/bin/python wheel "${pip_args[@]}" --no-deps --no-build-isolation -w "$work/dist" .
+# From a copy of the work tree (tracked and new files, nothing ignored): setuptools writes
+# build/ and *.egg-info next to the sources, and the checkout stays as it was.
+mkdir "$work/src"
+git ls-files --cached --others --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$work/src"
+pip .venv/bin/python wheel "${pip_args[@]}" --no-deps --no-build-isolation -w "$work/dist" "$work/src"
 wheel=$(ls "$work"/dist/*.whl)
 .venv/bin/python - "$wheel" <<'PY'
 import sys, zipfile
