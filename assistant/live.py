@@ -25,6 +25,7 @@ from .corpus import fingerprint, stat_signature
 from .embedding import Embedder
 from .errors import AssistantError
 from .index import Index, inspect, update
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class LiveIndex:
         signature = stat_signature(self.settings.corpus_dir)  # before reading: a later edit is seen next time
         index, reason = inspect(self.settings, self.embedder)
         if index is None:  # nothing that can answer: build now, whatever it costs
+            Store(self.settings.index_dir).claim()  # a foreign folder: one clear error, before anything is said
             log.warning("building the index: %s", reason)
             index, reason = update(self.settings, self.embedder, report=_report)[0], ""
         self._signature, self._checked = signature, time.monotonic()

@@ -312,3 +312,11 @@ def test_an_embedder_that_cannot_be_exported_is_not_rebuilt_forever(settings):
     emb = HashingEmbedder()  # no export_onnx at all
     build(settings, emb)
     assert update(settings, emb)[1] == ""  # up to date: nothing to repair
+
+
+def test_ask_with_a_foreign_index_folder_is_one_line(tmp_path):
+    (tmp_path / "photos").mkdir()
+    r = subprocess.run([sys.executable, "-m", "assistant", "--index-dir", str(tmp_path), "ask", "Who is the CEO?"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 1 and r.stderr.strip().splitlines() == [r.stderr.strip()]
+    assert "not an index" in r.stderr and sorted(p.name for p in tmp_path.iterdir()) == ["photos"]
