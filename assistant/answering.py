@@ -34,8 +34,9 @@ from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import answer_kind, has_kind, lead_answer
-from .index import Index, load_or_build
+from .index import Index
 from .lexical import tokenize
+from .live import LiveIndex
 from .params import Params
 from .query import capitalised_words, clean, has_words, is_instruction, names, resolve
 from .records import Answer, Citation, Passage, Span
@@ -189,13 +190,26 @@ class Assistant:
         calibration: calib.Calibration | None = None,
         params: Params | None = None,
         reranker: Reranker | None = None,
+        *,
+        refresh: bool = True,
     ) -> None:
+        """Args:
+            settings: folders, model and retrieval settings (default: from the environment).
+            embedder: the passage embedder (default: the settings' sentence-transformers model).
+            calibration: the fitted selection and answerability models (default: the ones
+                shipped with the package; a missing one is an error, never made-up weights).
+            params: the tuning values (default: ``Params()``, as chosen by cross-validation).
+            reranker: the sentence reranker (default: loaded on first use, if
+                ``params.answer.use_reranker``).
+            refresh: re-index in the background when the corpus changes (False: answer from
+                the last good index and say it is stale, as ``assistant ask`` does).
+        """
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
-        self.calibration = calibration or calib.load()
+        self.calibration = calibration or calib.load_shipped()
         self.params = params or Params()
         self._reranker = reranker
-        self._index: Index | None = None
+        self.live = LiveIndex(self.settings, self.embedder, background=refresh)
         self._query_embedder: Embedder | None = None
         self._nouns: tuple[int, dict[str, Counter[str]]] | None = None  # (id of the index, proper nouns)
         self._lock = threading.Lock()
@@ -203,21 +217,19 @@ class Assistant:
     def with_params(self, params: Params | None = None, calibration: calib.Calibration | None = None) -> "Assistant":
         """Another Assistant sharing this one's loaded model and index (for tuning and CV)."""
         other = Assistant(self.settings, self.embedder, calibration or self.calibration,
-                          params or self.params, self.reranker)
-        other._index, other._query_embedder = self.index, self.query_embedder
+                          params or self.params, self._reranker)
+        other.live, other._query_embedder = self.live, self.query_embedder
         return other
 
     @property
     def index(self) -> Index:
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    self._index = load_or_build(self.settings, self.embedder)
-        return self._index
+        """The index answers come from: the last good one, swapped for a fresh one when the
+        corpus changes (``self.live.stale`` says why it is behind, if it is)."""
+        return self.live.get()
 
     @property
     def query_embedder(self) -> Embedder:
-        """The ONNX runner when the index carries a working export, else the torch embedder."""
+        """The ONNX runner when the index carries an intact export, else the torch embedder."""
         if self._query_embedder is None:
             index = self.index
             with self._lock:
@@ -234,7 +246,8 @@ class Assistant:
         return self._reranker
 
     def warm_up(self) -> None:
-        """Load the index, the query model (and the reranker, if used) before the first question."""
+        """Load the index, the query model (and the reranker, if used) before the first
+        question (a torch fallback or a stale index is reported then, as a warning)."""
         self.query_embedder.embed(["warm up"])
         if self.params.answer.use_reranker:
             self.reranker.score(["warm up"], ["warm up"])
@@ -366,19 +379,26 @@ class Assistant:
 
 def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:
     entry = index.manifest.get("onnx") or {}
-    if not use_onnx or "probe_vector" not in entry:
-        log.info("queries use torch: %s", "ONNX is off" if not use_onnx else entry.get("error", "no ONNX export"))
+    if not use_onnx:
+        log.info("queries use torch: ONNX is off")
+        return embedder
+    slow = "queries will use torch (slower start, more memory)"
+    if index.onnx_damaged or "probe_vector" not in entry:
+        why = (f"the ONNX export is damaged ({', '.join(index.onnx_damaged[:2])})" if index.onnx_damaged
+               else f"the index has no ONNX export ({entry.get('error', 'built without one')})")
+        log.warning("%s: %s; `assistant index` repairs it", slow, why)
         return embedder
     try:
         from .onnx_embedding import MIN_COSINE, PROBES, OnnxEmbedder
 
+        assert index.folder is not None
         runner = OnnxEmbedder(index.folder / entry["folder"], embedder.name)
         cosine = float(runner.embed(PROBES[:1])[0] @ np.asarray(entry["probe_vector"], dtype=np.float32))
         if cosine < MIN_COSINE:
             raise ValueError(f"it no longer embeds like the reference (probe cosine {cosine:.4f})")
         return runner
-    except Exception as e:  # a damaged export or a missing onnxruntime: fall back, say so once
-        log.warning("queries will use torch: the ONNX export could not be used (%s)", e)
+    except Exception as e:  # noqa: BLE001 - a damaged export or a missing onnxruntime: fall back, say so once
+        log.warning("%s: the ONNX export could not be used (%s); `assistant index` repairs it", slow, e)
         return embedder
 
 

@@ -130,3 +130,21 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
 
 def save(cal: Calibration, path: Path) -> None:
     path.write_text(json.dumps(cal.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def load_shipped() -> Calibration:
+    """The calibration shipped with the package, fitted on the dev split.
+
+    Raises:
+        DataFileError: it is missing or unusable: the install is broken, and answering with
+            made-up weights would silently abstain wrongly.
+    """
+    from .config import shipped
+    from .errors import DataFileError
+
+    path = shipped(PATH.name)
+    try:
+        return load(path)
+    except (OSError, ValueError, KeyError) as e:
+        raise DataFileError(f"{path} is unusable ({e}): reinstall the package, "
+                            "or run `assistant eval --calibrate`") from e

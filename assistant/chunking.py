@@ -1,4 +1,9 @@
-"""Text -> list[Chunk]: sentence-aware chunks that stay inside one paragraph and section."""
+"""Text -> list[Chunk]: sentence-aware chunks that stay inside one paragraph and section.
+
+No chunk and no sentence is longer than ``max_chars``: text with no sentence boundary the
+splitter recognises (one 50 MB line, Chinese or Japanese, sentences that start in lower
+case) is cut at the limit, on the last clause mark or space before it, else mid-word.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from .records import Chunk, Document, Span
 
 # A sentence ends at . ! ? (or …) plus any closing quotes/brackets, before whitespace and
 # a character that can start a sentence. Common abbreviations and initials do not end one.
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|[。！？]+[」』”’）]*""")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|No|Fig|U\.S|U\.K)|\b[A-Z])\.$"
 )
@@ -22,7 +27,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     spans: list[Span] = []
     cur = start
     for m in _BOUNDARY.finditer(text, start, end):
-        if _ABBREV.search(text, cur, m.end()):
+        # Only the last few characters can be an abbreviation: searching the whole pending
+        # sentence again at every rejected boundary would be quadratic ("A. A. A. ...").
+        if _ABBREV.search(text[max(cur, m.start() - 6) : m.end()]):
             continue
         spans.append((cur, m.end()))
         cur = m.end()
@@ -34,6 +41,28 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         trail = len(seg) - len(seg.rstrip())
         if e - trail > s + lead:
             out.append((s + lead, e - trail))
+    return out
+
+
+# Where a too-long sentence is best cut: after a clause mark, else at a space.
+_SOFT = re.compile(r"[,;:、，；：.!?…。！？)\]]\s*|\s+")
+
+
+def cap(text: str, spans: list[Span], max_chars: int) -> list[Span]:
+    """``spans`` with every span longer than ``max_chars`` cut into pieces that are not,
+    at the last clause mark or space in the second half of the window, else at the limit."""
+    out: list[Span] = []
+    for s, e in spans:
+        while e - s > max_chars:
+            cut = s + max_chars
+            soft = [m.end() for m in _SOFT.finditer(text, s + max_chars // 2, cut)]
+            cut = soft[-1] if soft else cut
+            out.append((s, s + len(text[s:cut].rstrip())))
+            s = cut
+            while s < e and text[s].isspace():  # never slice the (possibly huge) rest
+                s += 1
+        if e > s:
+            out.append((s, e))
     return out
 
 
@@ -57,7 +86,7 @@ def chunk_document(doc: Document, max_chars: int, first_id: int = 0) -> list[Chu
     """Chunks of one document; ids run from ``first_id``."""
     chunks: list[Chunk] = []
     for para in paragraphs(doc):
-        sents = split_sentences(doc.text, para.start, para.end)
+        sents = cap(doc.text, split_sentences(doc.text, para.start, para.end), max_chars)
         for group in _groups(sents, max_chars):
             s, e = group[0][0], group[-1][1]
             chunks.append(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from .config import MODES
@@ -52,22 +53,47 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences that could clear
+    the screen or retitle the window) are shown as ``\\x1b``-style escapes; newlines stay."""
+    if text.isprintable():
+        return text
+    return "\n".join("".join(c if c.isprintable() or c == "\t" else c.encode("unicode_escape").decode("ascii")
+                              for c in line) for line in text.split("\n"))
+
+
+class _PrintableFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+def say(message: str = "", file=None) -> None:
+    """Print a line built from names or text the user does not control, escaped."""
+    print(printable(message), file=file or sys.stdout, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="assistant: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("assistant: %(message)s"))
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler])
     from .errors import AssistantError
 
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at exit
+        return code
+    except BrokenPipeError:  # `assistant ask ... | head -c 10`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141  # what a process killed by SIGPIPE reports to the shell
     except AssistantError as e:
-        print(f"assistant: {e}", file=sys.stderr)
+        say(f"assistant: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("assistant: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:  # the last line of defence: one line, never a traceback
-        print(f"assistant: unexpected error ({type(e).__name__}: {e}); rerun with -v for details", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        say(f"assistant: unexpected error ({type(e).__name__}: {e}); rerun with -v for details", file=sys.stderr)
         if args.verbose:
             raise
         return 1
@@ -81,32 +107,16 @@ def _settings(args):
 
 def _run(args) -> int:
     if args.command == "index":
-        from .embedding import SentenceTransformerEmbedder
-        from .errors import IndexLoadError
-        from .index import build, load, reusable
-
-        settings = _settings(args)
-        embedder = SentenceTransformerEmbedder(settings.model)
-        if not args.full:
-            try:
-                current = load(settings, embedder)
-                print(f"index is up to date ({len(current.chunks)} passages): {current.folder}")
-                return 0
-            except IndexLoadError as e:
-                print(f"updating the index: {e}")
-        previous = None if args.full else reusable(settings, embedder)
-        _, bad = build(settings, embedder, progress=True, report=print, previous=previous)
-        for b in bad:
-            print(f"skipped {b.source}: {b.reason}", file=sys.stderr)
-        return 0
+        return _index(args)
     if args.command == "ask":
         from .answering import Assistant
 
-        a = Assistant(_settings(args)).answer(args.question, mode=args.mode)
+        # A stale index answers at once (and says so); `assistant index` does the rebuilding.
+        a = Assistant(_settings(args), refresh=False).answer(args.question, mode=args.mode)
         if a.error and not args.json:
-            print(f"assistant: {a.error}", file=sys.stderr)
+            say(f"assistant: {a.error}", file=sys.stderr)
             return 1
-        print(json.dumps(a.to_dict(), indent=2, ensure_ascii=False) if args.json else render(a))
+        print(json.dumps(a.to_dict(), indent=2, ensure_ascii=True) if args.json else printable(render(a)))
         return 1 if a.error else 0
     if args.command == "eval":
         from .report import run_eval
@@ -136,6 +146,42 @@ def _run(args) -> int:
             print(feedback.describe(item))
         return 0
     raise AssertionError(args.command)
+
+
+def _index(args) -> int:
+    """``assistant index``: rebuild if stale, with progress; say what the queries will use."""
+    from .embedding import SentenceTransformerEmbedder
+    from .index import update
+
+    settings = _settings(args)
+    embedder = SentenceTransformerEmbedder(settings.model)
+    index, reason = update(settings, embedder, full=args.full, progress=_progress(), report=say)
+    if not reason:
+        say(f"index is up to date ({len(index.chunks)} passages): {index.folder}")
+        for source, why in (index.manifest.get("unreadable") or {}).items():
+            say(f"skipped {source}: {why}", file=sys.stderr)
+    onnx = index.manifest.get("onnx") or {}
+    if settings.onnx and "probe_vector" not in onnx:
+        say(f"note: queries will use torch, slower to start (no ONNX export: {onnx.get('error', 'none')})",
+            file=sys.stderr)
+    return 0
+
+
+def _progress():
+    """A progress line on stderr: rewritten in place on a terminal, every 10% otherwise."""
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if tty:
+            end = "\n" if done >= total else ""
+            print(f"\rembedding: {done:,}/{total:,} texts ({pct}%)", end=end, file=sys.stderr, flush=True)
+        elif pct // 10 > last[0] or done >= total:
+            last[0] = pct // 10
+            print(f"embedding: {done:,}/{total:,} texts ({pct}%)", file=sys.stderr, flush=True)
+
+    return show
 
 
 STATUS_LINES = {

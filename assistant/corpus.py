@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,14 +47,40 @@ class Unreadable:
     sha256: str = ""  # of its bytes, when they could be read
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The indexable files under ``corpus_dir``, sorted by relative path."""
+MAX_FILE_BYTES = 64 * 1024 * 1024  # one file larger than this is skipped, with a message
+
+
+def walk(corpus_dir: Path) -> tuple[list[Path], list[Unreadable]]:
+    """The indexable files under ``corpus_dir``, sorted by relative path, and the links
+    that were not followed: a symbolic link is followed only when it stays inside the
+    corpus folder, so no file from elsewhere on the machine is ever indexed or served."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it and put .txt or .md files in it")
-    return sorted(
-        (p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")),
-        key=lambda p: p.relative_to(corpus_dir).as_posix(),
-    )
+    root = corpus_dir.resolve()
+    files: list[Path] = []
+    skipped: list[Unreadable] = []
+    for folder, dirs, names in os.walk(corpus_dir):  # symlinked folders are listed, never entered
+        base = Path(folder)
+        for d in sorted(dirs):
+            if (base / d).is_symlink():
+                skipped.append(Unreadable((base / d).relative_to(corpus_dir).as_posix(),
+                                          "a link to a folder: links to folders are not followed"))
+        for n in names:
+            p = base / n
+            if n.startswith(".") or p.suffix.lower() not in SUFFIXES:
+                continue
+            if p.is_symlink() and not p.resolve().is_relative_to(root):
+                skipped.append(Unreadable(p.relative_to(corpus_dir).as_posix(),
+                                          "a link to a file outside the corpus folder: not followed"))
+            elif p.is_file():
+                files.append(p)
+    files.sort(key=lambda p: p.relative_to(corpus_dir).as_posix())
+    return files, sorted(skipped, key=lambda u: u.source)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The indexable files under ``corpus_dir``, sorted by relative path."""
+    return walk(corpus_dir)[0]
 
 
 def decode(raw: bytes) -> str:
@@ -66,14 +93,26 @@ def read_source(path: Path) -> str:
     return decode(path.read_bytes())
 
 
-def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Unreadable]]:
-    """Decode every corpus file. Files that fail are reported, the rest kept; each carries
-    the sha256 of the very bytes it was read from."""
+def _too_large(path: Path, max_bytes: int) -> str:
+    size = path.stat().st_size
+    if size <= max_bytes:
+        return ""
+    return (f"{size / 2**20:,.1f} MB, over the {max_bytes / 2**20:,.0f} MB limit for one file "
+            "(split it, or raise ASSISTANT_MAX_FILE_MB)")
+
+
+def read_corpus(corpus_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Unreadable]]:
+    """Decode every corpus file. Files that fail (unreadable, not UTF-8, over ``max_bytes``,
+    links out of the folder) are returned by name and reason, the rest kept; each document
+    carries the sha256 of the very bytes it was read from."""
     docs: list[Document] = []
-    bad: list[Unreadable] = []
-    for path in corpus_files(corpus_dir):
+    files, bad = walk(corpus_dir)
+    for path in files:
         name = path.relative_to(corpus_dir).as_posix()
         try:
+            if reason := _too_large(path, max_bytes):
+                bad.append(Unreadable(name, reason))
+                continue
             raw = path.read_bytes()
         except OSError as e:
             bad.append(Unreadable(name, e.strerror or str(e)))
@@ -83,11 +122,13 @@ def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Unreadable]]:
             docs.append(Document(name, decode(raw), digest))
         except UnicodeDecodeError as e:
             bad.append(Unreadable(name, f"not UTF-8 text (byte {e.start})", digest))
+        del raw
     for b in bad:
-        log.warning("skipped %s: %s", b.source, b.reason)
+        log.debug("skipped %s: %s", b.source, b.reason)  # the caller reports them, once
     if not docs:
-        raise CorpusError(f"no readable .txt or .md file in {corpus_dir}")
-    return docs, bad
+        raise CorpusError(f"no readable .txt or .md file in {corpus_dir}"
+                          + (f" ({len(bad)} skipped: {bad[0].source}: {bad[0].reason})" if bad else ""))
+    return docs, sorted(bad, key=lambda u: u.source)
 
 
 def digests(docs: list[Document], bad: list[Unreadable]) -> dict[str, str]:
@@ -95,15 +136,37 @@ def digests(docs: list[Document], bad: list[Unreadable]) -> dict[str, str]:
     return dict(sorted({**{d.source: d.sha256 for d in docs}, **{b.source: b.sha256 for b in bad if b.sha256}}.items()))
 
 
-def fingerprint(corpus_dir: Path) -> dict[str, str]:
+def fingerprint(corpus_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str, str]:
     """sha256 of each readable indexable file's bytes, by relative name: what makes an index stale."""
     out = {}
     for p in corpus_files(corpus_dir):
         try:
-            out[p.relative_to(corpus_dir).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+            if not _too_large(p, max_bytes):
+                out[p.relative_to(corpus_dir).as_posix()] = _sha256_file(p)
         except OSError:
             continue  # read_corpus reports it by name
     return out
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stat_signature(corpus_dir: Path) -> tuple:
+    """A cheap summary of the corpus (names, sizes, modification times): when it changes,
+    the fingerprint is worth computing again."""
+    out = []
+    for p in corpus_files(corpus_dir):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((p.relative_to(corpus_dir).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -17,14 +18,36 @@ log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension.
+
+    Attributes:
+        name: identifies the model; an index built with another name is stale.
+    """
 
     name: str
 
     @property
-    def dimension(self) -> int: ...
+    def dimension(self) -> int:
+        """The length of every vector."""
+        ...
 
-    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """One normalised float32 row per text, in order."""
+        ...
+
+    def export_onnx(self, folder: Path) -> dict:
+        """Export the model for the torch-free query path into ``folder`` and check it.
+
+        Optional: the index treats an embedder without this method as one that cannot be
+        exported, and queries then use the embedder itself.
+
+        Returns:
+            The manifest entry of the export.
+
+        Raises:
+            ExportError: the model cannot be exported (``retry`` when the cause may pass).
+        """
+        ...
 
 
 def offline() -> None:
@@ -82,6 +105,12 @@ class SentenceTransformerEmbedder:
         get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get())
 
+    def export_onnx(self, folder: Path) -> dict:
+        """Export the model to ONNX in ``folder``; see ``onnx_embedding.export``."""
+        from .onnx_embedding import export
+
+        return export(self._load(), self.embed, self.name, folder)
+
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         model = self._load()
         with self._encode_lock:  # a fast tokenizer raises "Already borrowed" if shared by threads
@@ -93,3 +122,29 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=progress,
             )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+def embed_in_batches(embedder: Embedder, texts: Iterable[str], total: int,
+                     progress: Callable[[int], None] | None = None, batch_size: int = 512) -> np.ndarray:
+    """Embed ``total`` texts ``batch_size`` at a time: bounded memory, ``progress(done)``
+    after each batch, and a model lock that other threads can take between batches.
+
+    Returns:
+        A (total, dimension) float32 array ((0, 0) when there is no text).
+    """
+    out: np.ndarray | None = None
+    done = 0
+    batch: list[str] = []
+    for i, text in enumerate(texts, 1):
+        batch.append(text)
+        if len(batch) < batch_size and i < total:
+            continue
+        vecs = np.asarray(embedder.embed(batch), dtype=np.float32)
+        if out is None:
+            out = np.empty((total, vecs.shape[1]), dtype=np.float32)
+        out[done : done + len(vecs)] = vecs
+        done += len(vecs)
+        batch = []
+        if progress is not None:
+            progress(done)
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)

@@ -1,52 +1,49 @@
-"""Build, save and load the index: FAISS vectors, BM25, chunks and a manifest.
+"""Build and load the index: FAISS vectors, BM25, chunks, the ONNX export and a manifest.
 
-On disk, ``index_dir/current`` is a symlink to the live version folder, which holds plain
-files:
+A version folder (see ``store.py`` for the folders, locks and clean-up) holds plain files:
 
 * ``manifest.json``: format version, model, dimension, chunking settings, the corpus
-  fingerprint (sha256 per file) and the sha256 of every other file here;
+  fingerprint (sha256 per file) and the sha256 of every other file, the ONNX export's too;
 * ``chunks.jsonl``: one Chunk per line, with its source offsets;
 * ``passages.faiss``: normalised passage vectors (inner product = cosine);
 * ``sentences.npy``: one normalised vector per sentence, in chunk order;
 * ``bm25_passages/``, ``bm25_sentences/``: bm25s indexes;
-* ``onnx/``: the model exported for torch-free queries (when export works), with a
-  probe vector in the manifest that proves, at load, that it still embeds the same.
+* ``onnx/``: the model exported for torch-free queries (when the embedder can be exported).
 
-A build writes a fresh version folder and swaps the ``current`` symlink onto it in one
-atomic rename, so a reader sees the old index or the new one, never a mix, and a crash
-never leaves a half-written index that loads. Rebuilds from ``load_or_build`` take a file
-lock, so concurrent processes build once. An index whose manifest does not match the
-corpus, model or settings, or whose files do not match their checksums, is rebuilt.
+An index whose manifest does not match the corpus, model or settings, whose files do not
+match their checksums, or whose ONNX export is missing or damaged, is stale: ``update``
+(``assistant index``) rebuilds it, re-embedding only new or changed files.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import logging
-import os
-import shutil
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
 from .chunking import chunk_document
 from .config import Settings
 from .corpus import Unreadable, digests, fingerprint, read_corpus
-from .embedding import Embedder
+from .embedding import Embedder, embed_in_batches
 from .errors import AssistantError, IndexLoadError
 from .lexical import Lexical
+from .onnx_embedding import FOLDER, export_entry, reuse_export
 from .records import Chunk
+from .store import CURRENT, Store, damaged, read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-CURRENT = "current"
+FORMAT_VERSION = 2  # 2: capped passages and sentences, checksummed ONNX export, marked store
+__all__ = ["CURRENT", "FORMAT_VERSION", "Index", "build", "inspect", "load", "load_or_build", "reusable", "update"]
+
+Report = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed)
 
 
 def embed_text(chunk: Chunk) -> str:
@@ -59,17 +56,14 @@ class Index:
     """Everything retrieval needs, loaded in memory."""
 
     chunks: list[Chunk]
-    passages: object  # faiss.Index over passage vectors
+    passages: Any  # faiss.Index over passage vectors
     sentence_vectors: np.ndarray  # (n_sentences, dim)
     sentence_rows: list[int]  # chunk i's sentences are rows sentence_rows[i] ... + len
     bm25_passages: Lexical
     bm25_sentences: Lexical
     manifest: dict
     folder: Path | None = None  # where it was loaded from
-
-    @property
-    def dimension(self) -> int:
-        return int(self.manifest["dimension"])
+    onnx_damaged: tuple[str, ...] = ()  # export files that failed their checksum
 
 
 def expected_manifest(settings: Settings, embedder: Embedder, corpus: dict[str, str] | None = None) -> dict:
@@ -79,31 +73,8 @@ def expected_manifest(settings: Settings, embedder: Embedder, corpus: dict[str, 
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
         "chunking": {"max_chars": settings.max_chunk_chars, "sentence_aware": True},
-        "corpus": fingerprint(settings.corpus_dir) if corpus is None else corpus,
+        "corpus": fingerprint(settings.corpus_dir, settings.max_file_bytes) if corpus is None else corpus,
     }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-# The ONNX export is checked by size, not hashed on every load: its 90 MB would add a
-# quarter second to every cold start, and a probe vector checks it end to end instead.
-SIZE_ONLY = "onnx/"
-
-
-def _files(folder: Path) -> dict[str, str]:
-    """A fingerprint of each file: sha256, or its size for the self-checking ONNX export."""
-    out = {}
-    for p in sorted(folder.rglob("*")):
-        name = p.relative_to(folder).as_posix()
-        if p.is_file() and name != "manifest.json":
-            out[name] = f"size:{p.stat().st_size}" if name.startswith(SIZE_ONLY) else _sha256(p)
-    return out
 
 
 def sentence_rows(chunks: list[Chunk]) -> list[int]:
@@ -123,17 +94,17 @@ def sentence_texts(chunks: list[Chunk]) -> list[str]:
 # embedding takes ~3 ms); HNSW (M=32, efConstruction=120, efSearch=256) answers in ~1 ms at
 # 100k with recall@10 0.993 against exact search. See benchmarks/scale.py.
 EXACT_LIMIT = 20_000
-PROGRESS_FROM = 256  # passages to embed before a progress bar is worth showing
+EMBED_BATCH = 512  # texts per embed() call: bounded memory, progress, and the model's lock released between
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 120, 256
 
 
-def dense_index(vectors: np.ndarray):
+def dense_index(vectors: np.ndarray) -> Any:
     """A FAISS inner-product index over normalised vectors, its type chosen by size."""
     import faiss
 
     dim = vectors.shape[1]
     if len(vectors) <= EXACT_LIMIT:
-        index = faiss.IndexFlatIP(dim)
+        index: Any = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -157,231 +128,203 @@ def _reuse(previous: Index | None, corpus: dict[str, str]) -> dict[str, _Part]:
         return {}
     old = previous.manifest.get("corpus", {})
     keep = {src for src, digest in corpus.items() if old.get(src) == digest}
-    parts: dict[str, _Part] = {}
-    pvec = previous.passages.reconstruct_n(0, previous.passages.ntotal) if keep else None
+    by_source: dict[str, list[Chunk]] = {}
     for c in previous.chunks:
         if c.source in keep:
-            part = parts.setdefault(c.source, _Part([], [], []))
-            part.chunks.append(c)
-            part.passage_vectors.append(pvec[c.id])
-            row = previous.sentence_rows[c.id]
-            part.sentence_vectors.extend(previous.sentence_vectors[row : row + len(c.sentences)])
-    for part in parts.values():
-        part.passage_vectors = np.asarray(part.passage_vectors, dtype=np.float32)
-        part.sentence_vectors = np.asarray(part.sentence_vectors, dtype=np.float32)
+            by_source.setdefault(c.source, []).append(c)
+    parts = {}
+    for source, chunks in by_source.items():
+        ids = np.array([c.id for c in chunks], dtype=np.int64)
+        rows = [r for c in chunks for r in range(previous.sentence_rows[c.id], previous.sentence_rows[c.id]
+                                                    + len(c.sentences))]
+        parts[source] = _Part(chunks, np.asarray(previous.passages.reconstruct_batch(ids), dtype=np.float32),
+                              np.asarray(previous.sentence_vectors[rows], dtype=np.float32))
     return parts
+
+
+def _embed_fresh(parts: list[_Part], embedder: Embedder, progress: Progress | None) -> None:
+    """Fill in the vectors of the parts that have none (new or changed files)."""
+    fresh = [c for p in parts if p.passage_vectors is None for c in p.chunks]
+    if not fresh:
+        return
+    n_sent = sum(len(c.sentences) for c in fresh)
+    grand = len(fresh) + n_sent
+    def step(offset: int) -> Callable[[int], None] | None:
+        return None if progress is None else (lambda done: progress(offset + done, grand))
+
+    pvec = embed_in_batches(embedder, (embed_text(c) for c in fresh), len(fresh), step(0), EMBED_BATCH)
+    svec = embed_in_batches(embedder, (c.text[s - c.start : e - c.start] for c in fresh for s, e in c.sentences),
+                            n_sent, step(len(fresh)), EMBED_BATCH)
+    i = j = 0
+    for p in parts:
+        if p.passage_vectors is None:
+            k = sum(len(c.sentences) for c in p.chunks)
+            p.passage_vectors, p.sentence_vectors = pvec[i : i + len(p.chunks)], svec[j : j + k]
+            i, j = i + len(p.chunks), j + k
+
+
+def _load_model(embedder: Embedder) -> int:
+    """Load a lazy embedder's model (reading its dimension does) and return the dimension."""
+    return embedder.dimension
+
+
+def _assemble(parts: list[_Part]) -> Index:
+    chunks = [replace(c, id=i) for i, c in enumerate(c for p in parts for c in p.chunks)]
+    vectors = [p.passage_vectors for p in parts if p.passage_vectors is not None and p.passage_vectors.size]
+    dim = vectors[0].shape[1]
+    pvecs = np.concatenate([v.reshape(-1, dim) for v in vectors])
+    svecs = np.concatenate([p.sentence_vectors.reshape(-1, dim) for p in parts if p.sentence_vectors is not None])
+    return Index(
+        chunks=chunks,
+        passages=dense_index(pvecs),
+        sentence_vectors=svecs,
+        sentence_rows=sentence_rows(chunks),
+        bm25_passages=Lexical.build(embed_text(c) for c in chunks),
+        bm25_sentences=Lexical.build(t for c in chunks for t in sentence_texts([c])),
+        manifest={},
+    )
+
+
+def _facts(index: Index, n_fresh: int, n_reused: int, rate: float, unreadable: list[Unreadable]) -> dict:
+    """What the manifest records about a build, beyond what makes it usable."""
+    return {
+        "dimension": int(index.passages.d),
+        "dense_index": type(index.passages).__name__,
+        "passages": len(index.chunks),
+        "sentences": len(index.sentence_vectors),
+        "embedded": n_fresh,
+        "reused": n_reused,
+        "passages_per_second": round(rate, 1),
+        "unreadable": {u.source: u.reason for u in unreadable},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def build(
     settings: Settings,
     embedder: Embedder,
-    progress: bool = False,
-    report: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    report: Report | None = None,
     previous: Index | None = None,
 ) -> tuple[Index, list[Unreadable]]:
-    """Read the corpus, chunk, embed, and save a new index under ``settings.index_dir``.
+    """Read the corpus, chunk, embed, and save a new index version under ``settings.index_dir``.
 
-    With ``previous`` (an index of the same model and chunking), files whose bytes did not
-    change keep their vectors and only new or changed files are embedded; the passages
-    of deleted files are dropped.
+    Args:
+        settings: corpus and index folders, chunking, ONNX export.
+        embedder: embeds passages and sentences.
+        progress: called as ``progress(done, total)`` while texts are embedded.
+        report: receives one line per step and per skipped file (default: the log).
+        previous: an index of the same model and chunking: files whose bytes did not change
+            keep its vectors, only new or changed files are embedded, deleted files drop out.
+
+    Returns:
+        The new index, and the corpus files that were skipped (each reported once).
+
+    Raises:
+        AssistantError: no text to index, the index folder is not usable, or the disk
+            refused the write (the previous index stays current then).
     """
     say = report or (lambda msg: log.info("%s", msg))
     t0 = time.perf_counter()
-    docs, unreadable = read_corpus(settings.corpus_dir)
+    docs, unreadable = read_corpus(settings.corpus_dir, settings.max_file_bytes)
+    for u in unreadable:
+        say(f"skipped {u.source}: {u.reason}")
     want = expected_manifest(settings, embedder, digests(docs, unreadable))  # the bytes indexed
     reused = _reuse(previous, want["corpus"])
     parts = [reused.get(d.source) or _Part(chunk_document(d, settings.max_chunk_chars)) for d in docs]
     parts = [p for p in parts if p.chunks]  # a file with no body text has nothing to index
-    fresh = [c for p in parts if p.passage_vectors is None for c in p.chunks]
-    n_reused = sum(len(p.chunks) for p in parts if p.passage_vectors is not None)
-    if not fresh and not n_reused:
+    n_fresh = sum(len(p.chunks) for p in parts if p.passage_vectors is None)
+    n_reused = sum(len(p.chunks) for p in parts) - n_fresh
+    if not parts:
         raise AssistantError(f"the files in {settings.corpus_dir} hold no text to index")
-    say(f"indexing {len(docs)} file(s): {len(fresh)} passages to embed, {n_reused} reused from the last index")
-    if fresh:
-        embedder.dimension  # load the model first, so the rate below is embedding alone
+    say(f"indexing {len(docs)} file(s): {n_fresh} passages to embed, {n_reused} reused from the last index")
+    if n_fresh:
+        _load_model(embedder)  # before the clock starts: the rate below is embedding alone
     t_embed = time.perf_counter()
-    if fresh:
-        bar = progress and len(fresh) >= PROGRESS_FROM
-        pvec = iter(embedder.embed([embed_text(c) for c in fresh], progress=bar))
-        svec = iter(embedder.embed(sentence_texts(fresh), progress=bar))
-        for p in parts:
-            if p.passage_vectors is None:
-                p.passage_vectors = np.array([next(pvec) for _ in p.chunks], dtype=np.float32)
-                p.sentence_vectors = np.array([next(svec) for c in p.chunks for _ in c.sentences], dtype=np.float32)
+    _embed_fresh(parts, embedder, progress)
     embed_s = time.perf_counter() - t_embed
-    chunks = [replace(c, id=i) for i, c in enumerate(c for p in parts for c in p.chunks)]
-    dim = next(p.passage_vectors.shape[1] for p in parts if p.passage_vectors.size)
-    pvecs = np.concatenate([p.passage_vectors.reshape(-1, dim) for p in parts])
-    svecs = np.concatenate([p.sentence_vectors.reshape(-1, dim) for p in parts])
-    passages = dense_index(pvecs)
-    index = Index(
-        chunks=chunks,
-        passages=passages,
-        sentence_vectors=svecs,
-        sentence_rows=sentence_rows(chunks),
-        bm25_passages=Lexical.build([embed_text(c) for c in chunks]),
-        bm25_sentences=Lexical.build(sentence_texts(chunks)),
-        manifest={},
-    )
-    rate = len(fresh) / embed_s if fresh and embed_s > 0 else 0.0
-    manifest = want | {
-        "dimension": int(dim),
-        "dense_index": type(passages).__name__,
-        "passages": len(chunks),
-        "sentences": len(svecs),
-        "embedded": len(fresh),
-        "reused": n_reused,
-        "passages_per_second": round(rate, 1),
-        "unreadable": {u.source: u.reason for u in unreadable},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "build_seconds": round(time.perf_counter() - t0, 3),
-    }
-    index.manifest, index.folder = _save(index, manifest, settings.index_dir,
+    index = _assemble(parts)
+    rate = n_fresh / embed_s if n_fresh and embed_s > 0 else 0.0
+    manifest = want | _facts(index, n_fresh, n_reused, rate, unreadable) | {
+        "build_seconds": round(time.perf_counter() - t0, 3)}
+    index.manifest, index.folder = _save(index, manifest, Store(settings.index_dir),
                                          embedder if settings.onnx else None, previous)
-    speed = f", {rate:,.0f} passages/s" if fresh else ""
-    say(f"index built in {time.perf_counter() - t0:.1f}s ({len(chunks)} passages, {type(passages).__name__}"
-        f"{speed}): {index.folder}")
+    onnx = index.manifest.get("onnx") or {}
+    if "error" in onnx:
+        say(f"queries will use torch (slower, more memory): no ONNX export ({onnx['error']})")
+    speed = f", {rate:,.0f} passages/s" if n_fresh else ""
+    say(f"index built in {time.perf_counter() - t0:.1f}s ({len(index.chunks)} passages, "
+        f"{type(index.passages).__name__}{speed}): {index.folder}")
     return index, unreadable
 
 
-def _export_onnx(embedder: Embedder, folder: Path) -> dict:
-    """The ONNX export's manifest entry; an error entry (and one log line) if it fails."""
-    from .onnx_embedding import PROBES, export
-
-    if not hasattr(embedder, "_load"):
-        return {"error": f"{type(embedder).__name__} has no ONNX export"}
-    try:
-        entry = export(embedder, folder)
-    except Exception as e:  # ExportError, no onnxruntime, a runtime that cannot run it: use torch
-        log.warning("queries will use torch: ONNX %s", e)
-        shutil.rmtree(folder, ignore_errors=True)
-        return {"error": str(e)}
-    entry["probe_vector"] = [round(float(x), 6) for x in embedder.embed(PROBES[:1])[0]]
-    return entry
-
-
-def _reuse_onnx(previous: Index | None, embedder: Embedder, folder: Path) -> dict | None:
-    """The previous index's export of the same model, hard-linked (or copied) into ``folder``;
-    it is checked again at load time against its probe vector."""
-    entry = (previous.manifest.get("onnx") or {}) if previous and previous.folder else {}
-    if "probe_vector" not in entry or previous.manifest.get("model") != embedder.name:
-        return None
-    try:
-        shutil.copytree(previous.folder / entry["folder"], folder, copy_function=_link_or_copy)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return None
-    return entry
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _save(index: Index, manifest: dict, index_dir: Path, onnx_from: Embedder | None = None,
+def _save(index: Index, manifest: dict, store: Store, onnx_from: Embedder | None = None,
           previous: Index | None = None) -> tuple[dict, Path]:
-    """Write ``index`` as a new version folder and make it current; its manifest and folder."""
+    """Write ``index`` as a new version and make it current; its manifest and folder."""
     import faiss
 
-    index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir / f".build-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for c in index.chunks:
-                f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-        faiss.write_index(index.passages, str(tmp / "passages.faiss"))
-        np.save(tmp / "sentences.npy", index.sentence_vectors)
-        index.bm25_passages.save(tmp / "bm25_passages")
-        index.bm25_sentences.save(tmp / "bm25_sentences")
-        if onnx_from is not None:
-            entry = _reuse_onnx(previous, onnx_from, tmp / "onnx") or _export_onnx(onnx_from, tmp / "onnx")
-            manifest = manifest | {"onnx": entry}
-        manifest = manifest | {"files": _files(tmp)}
-        # The manifest is written last: a folder without one never loads.
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        version = index_dir / f"v{time.time_ns()}-{os.getpid()}"
-        os.replace(tmp, version)
-        _point_current_at(version)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with store.writer():
+        tmp = store.new_build()
+        try:
+            with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+                for c in index.chunks:
+                    f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+            faiss.write_index(index.passages, str(tmp / "passages.faiss"))
+            np.save(tmp / "sentences.npy", index.sentence_vectors)
+            index.bm25_passages.save(tmp / "bm25_passages")
+            index.bm25_sentences.save(tmp / "bm25_sentences")
+            if onnx_from is not None:
+                manifest = manifest | {"onnx": _onnx(onnx_from, previous, tmp / FOLDER)}
+            manifest = write_manifest(tmp, manifest)
+            version = store.commit(tmp)
+        except OSError as e:
+            store.discard(tmp)
+            raise AssistantError(f"could not write the index in {store.root} ({e.strerror or e}); "
+                                 "the previous index is kept") from e
+        except BaseException:
+            store.discard(tmp)
+            raise
     return manifest, version
 
 
-KEEP_OLD_SECONDS = 60  # a replaced version stays this long for readers still loading it
+def _onnx(embedder: Embedder, previous: Index | None, folder: Path) -> dict:
+    """The export's manifest entry: the previous index's intact export of the same model
+    reused (hard-linked), else a new export, else an error entry."""
+    entry = (previous.manifest.get("onnx") or {}) if previous is not None else {}
+    if (previous is not None and previous.folder is not None and not previous.onnx_damaged
+            and previous.manifest.get("model") == embedder.name
+            and reuse_export(previous.folder, entry, folder)):
+        return entry
+    return export_entry(embedder, folder)
 
 
-def _point_current_at(version: Path) -> None:
-    """Swap the ``current`` symlink onto ``version`` in one rename; then clear versions
-    that were replaced more than KEEP_OLD_SECONDS ago."""
-    index_dir, current = version.parent, version.parent / CURRENT
-    link = index_dir / f".link-{os.getpid()}-{threading.get_ident()}"
-    link.unlink(missing_ok=True)
-    os.symlink(version.name, link)
-    if current.is_dir() and not current.is_symlink():  # the layout before versions: a plain folder
-        os.replace(current, index_dir / f"v0-{os.getpid()}")
-    os.replace(link, current)
-    cutoff = time.time() - KEEP_OLD_SECONDS
-    for old in index_dir.glob("v*"):
-        if old != version and old.is_dir() and old.stat().st_mtime < cutoff:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _build_lock(index_dir: Path):
-    """One rebuild at a time across processes (an advisory lock on index_dir/.lock)."""
-    import fcntl
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _read(folder: Path) -> Index:
-    """Load the index files in ``folder``, checking they are whole; no staleness check."""
+def _read(store: Store) -> Index:
+    """Load the current version, checking every file against its checksum; no staleness check.
+    A damaged ONNX export does not stop the load: it is recorded in ``onnx_damaged``."""
     import faiss
 
-    folder = folder.resolve()  # follow ``current`` once: a swap mid-read cannot mix versions
-    mpath = folder / "manifest.json"
-    if not mpath.is_file():
-        raise IndexLoadError(f"no index at {folder}")
-    try:
-        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    with store.reading() as folder:
+        manifest = read_manifest(folder)
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexLoadError(f"index is stale: format {manifest.get('format_version')} is not {FORMAT_VERSION}")
-        if _files(folder) != manifest.get("files"):
-            raise IndexLoadError("index is corrupt: its files do not match their checksums")
-        chunks = [
-            Chunk.from_dict(json.loads(line))
-            for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-        ]
-        passages = faiss.read_index(str(folder / "passages.faiss"))
-        if hasattr(passages, "hnsw"):
-            passages.hnsw.efSearch = HNSW_EF_SEARCH
-        # Memory-mapped: a large corpus's sentence vectors are paged in only where read.
-        svec = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
-        index = Index(
-            chunks=chunks,
-            passages=passages,
-            sentence_vectors=svec,
-            sentence_rows=sentence_rows(chunks),
-            bm25_passages=Lexical.load(folder / "bm25_passages"),
-            bm25_sentences=Lexical.load(folder / "bm25_sentences"),
-            manifest=manifest,
-            folder=folder,
-        )
-    except IndexLoadError:
-        raise
-    except Exception as e:  # anything a damaged file can raise
-        raise IndexLoadError(f"index is corrupt ({type(e).__name__}: {e})") from None
+        bad = damaged(folder, manifest)
+        core = [n for n in bad if not n.startswith("onnx/")]
+        if core:
+            raise IndexLoadError(f"index is corrupt: {', '.join(core[:3])} do not match their checksums")
+        try:
+            chunks = [
+                Chunk.from_dict(json.loads(line))
+                for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+            ]
+            passages = faiss.read_index(str(folder / "passages.faiss"))
+            if hasattr(passages, "hnsw"):
+                passages.hnsw.efSearch = HNSW_EF_SEARCH
+            # Memory-mapped: a large corpus's sentence vectors are paged in only where read.
+            svec = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
+            index = Index(chunks, passages, svec, sentence_rows(chunks), Lexical.load(folder / "bm25_passages"),
+                          Lexical.load(folder / "bm25_sentences"), manifest, folder, tuple(bad))
+        except Exception as e:  # noqa: BLE001 - anything a damaged file can raise
+            raise IndexLoadError(f"index is corrupt ({type(e).__name__}: {e})") from None
     n_sent = sum(len(c.sentences) for c in chunks)
     if passages.ntotal != len(chunks) or svec.shape[0] != n_sent or passages.d != manifest.get("dimension"):
         raise IndexLoadError("index is corrupt: its parts disagree in size")
@@ -396,47 +339,79 @@ def _stale(manifest: dict, want: dict) -> str:
     return ""
 
 
+def _onnx_stale(index: Index, settings: Settings) -> str:
+    """Why the index's ONNX export needs rebuilding, or "" (off, intact, or not exportable)."""
+    if not settings.onnx:
+        return ""
+    entry = index.manifest.get("onnx")
+    if entry is None:
+        return "index is stale: it has no ONNX export"
+    if index.onnx_damaged:
+        return f"index is stale: its ONNX export is damaged ({', '.join(index.onnx_damaged[:3])})"
+    if entry.get("retry"):
+        return f"index is stale: its ONNX export failed ({entry.get('error')})"
+    return ""
+
+
+def _same_vectors(manifest: dict, want: dict) -> bool:
+    return all(manifest.get(k) == want[k] for k in ("format_version", "model", "chunking"))
+
+
+def inspect(settings: Settings, embedder: Embedder) -> tuple[Index | None, str]:
+    """The saved index and why it is stale ("" when it is up to date).
+
+    The index is None when it cannot answer at all (missing, corrupt, another model or
+    chunking); otherwise it can answer, from the corpus as it was when it was built.
+
+    Raises:
+        CorpusError: the corpus folder is missing or empty (not a reason to rebuild).
+    """
+    want = expected_manifest(settings, embedder)
+    try:
+        index = _read(Store(settings.index_dir))
+    except IndexLoadError as e:
+        return None, str(e)
+    if not _same_vectors(index.manifest, want):
+        return None, _stale(index.manifest, want)
+    return index, _stale(index.manifest, want) or _onnx_stale(index, settings)
+
+
 def load(settings: Settings, embedder: Embedder) -> Index:
-    """Load the saved index, or raise IndexLoadError saying why it cannot be used."""
-    want = expected_manifest(settings, embedder)  # a missing corpus is its own error, not a rebuild
-    index = _read(settings.index_dir / CURRENT)
-    if reason := _stale(index.manifest, want):
+    """Load the saved index, or raise IndexLoadError saying why it cannot be used as it is."""
+    index, reason = inspect(settings, embedder)
+    if reason or index is None:
         raise IndexLoadError(reason)
     return index
-
-
-def _same_vectors(index: Index, want: dict) -> bool:
-    return all(index.manifest.get(k) == want[k] for k in ("format_version", "model", "chunking"))
 
 
 def reusable(settings: Settings, embedder: Embedder) -> Index | None:
     """The saved index if its vectors can be reused (same model and chunking), else None."""
     try:
-        index = _read(settings.index_dir / CURRENT)
+        index = _read(Store(settings.index_dir))
     except IndexLoadError:
         return None
-    return index if _same_vectors(index, expected_manifest(settings, embedder, corpus={})) else None
+    return index if _same_vectors(index.manifest, expected_manifest(settings, embedder, corpus={})) else None
 
 
-def load_or_build(
-    settings: Settings, embedder: Embedder, report: Callable[[str], None] | None = None
-) -> Index:
-    """The saved index if it is usable; otherwise a rebuilt one, with a log line saying why.
+def update(settings: Settings, embedder: Embedder, *, full: bool = False, progress: Progress | None = None,
+           report: Report | None = None) -> tuple[Index, str]:
+    """``assistant index``: rebuild the index if it is stale (or ``full``), under the writer
+    lock so that concurrent callers build once. Returns the index and why it was rebuilt
+    ("" when it was up to date)."""
+    with Store(settings.index_dir).writer():
+        index, reason = inspect(settings, embedder)
+        if not reason and not full and index is not None:
+            return index, ""
+        (report or log.info)(f"updating the index: {reason or 'a full rebuild was asked for'}")
+        previous = None if full else index
+        return build(settings, embedder, progress=progress, report=report, previous=previous)[0], reason or "full"
+
+
+def load_or_build(settings: Settings, embedder: Embedder, report: Report | None = None) -> Index:
+    """The saved index if it is up to date; otherwise a rebuilt one, with a line saying why.
     Files that did not change since the last index keep their vectors."""
-    say = report or log.warning
-    want = expected_manifest(settings, embedder)
-    try:
-        index = _read(settings.index_dir / CURRENT)
-        reason = _stale(index.manifest, want)
-    except IndexLoadError as e:
-        index, reason = None, str(e)
-    if not reason:
+    index, reason = inspect(settings, embedder)
+    if not reason and index is not None:
         return index
-    say(f"rebuilding the index: {reason}")
-    with _build_lock(settings.index_dir):
-        try:  # another process may have rebuilt it while this one waited for the lock
-            return load(settings, embedder)
-        except IndexLoadError:
-            pass
-        previous = index if index is not None and _same_vectors(index, want) else None
-        return build(settings, embedder, report=report, previous=previous)[0]
+    (report or log.warning)(f"rebuilding the index: {reason}")
+    return update(settings, embedder, report=report)[0]

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from .errors import ExportError
+
 log = logging.getLogger(__name__)
+# torch.onnx.export keeps global state: two exports at once in one process (a background
+# refresh and an `update()` of another index folder) fail with "in_onnx_export".
+_EXPORT_LOCK = threading.Lock()
 
 FOLDER = "onnx"
 MIN_COSINE = 0.9999
@@ -29,18 +37,23 @@ PROBES = [
 ]
 
 
-class ExportError(Exception):
-    """The model could not be exported, or its export does not match the reference."""
+def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folder: Path) -> dict:
+    """Export a loaded SentenceTransformer ``model`` to ``folder`` and check it.
 
+    Args:
+        model: the loaded sentence-transformers model.
+        reference: embeds texts the reference way (sentence-transformers), for the check.
+        name: the model's name, recorded by the runner.
+        folder: where the export goes (created).
 
-def export(embedder, folder: Path) -> dict:
-    """Export a SentenceTransformerEmbedder's model to ``folder`` and check it.
+    Returns:
+        The manifest entry: the lowest cosine with the reference on the probes.
 
-    Returns the manifest entry: the lowest cosine with the reference on the probes.
-    Raises ExportError when the model's layout is not Transformer + mean Pooling
-    (+ Normalize), when export fails, or when the check falls below MIN_COSINE.
+    Raises:
+        ExportError: the model's layout is not Transformer + mean Pooling (+ Normalize),
+            the export fails (``retry`` set when it was an I/O error such as a full disk),
+            or the check falls below MIN_COSINE.
     """
-    model = embedder._load()
     kinds = [type(m).__name__ for m in model]
     if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]):
         raise ExportError(f"module layout {kinds} is not Transformer + Pooling (+ Normalize)")
@@ -60,11 +73,11 @@ def export(embedder, folder: Path) -> dict:
                 self.inner = inner
 
             def forward(self, *args):
-                return self.inner(**dict(zip(names, args))).last_hidden_state
+                return self.inner(**dict(zip(names, args, strict=True))).last_hidden_state
 
         folder.mkdir(parents=True, exist_ok=True)
         axes = {n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]}
-        with torch.no_grad(), warnings.catch_warnings():
+        with _EXPORT_LOCK, torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
             torch.onnx.export(Hidden(hf.eval()), tuple(sample[n] for n in names), str(folder / "model.onnx"),
                               input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
@@ -73,12 +86,49 @@ def export(embedder, folder: Path) -> dict:
         config = {"max_length": int(model.max_seq_length), "inputs": names, "pad_id": int(tokenizer.pad_token_id),
                   "pad_token": tokenizer.pad_token, "normalize": kinds[2:] == ["Normalize"]}
         (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    except Exception as e:  # exporters fail in many ways; the caller falls back to torch
-        raise ExportError(f"export failed: {type(e).__name__}: {e}") from e
-    cosine = float(np.min(np.sum(embedder.embed(PROBES) * OnnxEmbedder(folder, embedder.name).embed(PROBES), axis=1)))
+    except Exception as e:  # noqa: BLE001 - exporters fail in many ways; the caller falls back to torch
+        io = isinstance(e, OSError) or "No space left" in str(e)
+        raise ExportError(f"export failed: {type(e).__name__}: {e}", retry=io) from e
+    cosine = float(np.min(np.sum(reference(PROBES) * OnnxEmbedder(folder, name).embed(PROBES), axis=1)))
     if cosine < MIN_COSINE:
         raise ExportError(f"export differs from the reference (lowest probe cosine {cosine:.6f} < {MIN_COSINE})")
     return {"folder": FOLDER, "probe_cosine_min": round(cosine, 7), "probes": len(PROBES)}
+
+
+def export_entry(embedder, folder: Path) -> dict:
+    """Export ``embedder`` (through its ``export_onnx``) into ``folder``: the manifest entry
+    with a probe vector, or an error entry whose ``retry`` says whether the next
+    ``assistant index`` should try again (a full disk) or not (a model that cannot be exported)."""
+    export = getattr(embedder, "export_onnx", None)
+    if export is None:
+        return {"error": f"{type(embedder).__name__} cannot be exported", "retry": False}
+    try:
+        entry = export(folder)
+    except Exception as e:  # noqa: BLE001 - ExportError, no onnxruntime, a runtime that cannot run it
+        shutil.rmtree(folder, ignore_errors=True)
+        retry = e.retry if isinstance(e, ExportError) else isinstance(e, OSError)
+        return {"error": str(e), "retry": retry}
+    entry["probe_vector"] = [round(float(x), 6) for x in embedder.embed(PROBES[:1])[0]]
+    return entry
+
+
+def reuse_export(previous: Path, entry: dict, folder: Path) -> bool:
+    """Hard-link (or copy) an intact earlier export described by ``entry`` into ``folder``."""
+    if "probe_vector" not in entry:
+        return False
+    try:
+        shutil.copytree(previous / entry["folder"], folder, copy_function=_link_or_copy)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 class OnnxEmbedder:
@@ -104,6 +154,10 @@ class OnnxEmbedder:
     @property
     def dimension(self) -> int:
         return self._dim
+
+    def export_onnx(self, folder: Path) -> dict:
+        """An ONNX runner is an export already; the index exports the model it was built with."""
+        raise ExportError("an ONNX runner cannot be exported again", retry=False)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         out = []

@@ -114,9 +114,7 @@ def test_a_name_written_with_a_non_breaking_space_still_leads(tmp_path):
 
 
 def test_an_unexpected_failure_inside_becomes_an_error_answer(fake_assistant, monkeypatch, caplog):
-    import importlib
-
-    answering = importlib.import_module("assistant.answering")
+    from assistant import answering
 
     def broken(*a, **k):
         raise RuntimeError("disk on fire")
@@ -128,10 +126,7 @@ def test_an_unexpected_failure_inside_becomes_an_error_answer(fake_assistant, mo
 
 
 def test_bad_settings_in_the_environment_are_an_error_answer(monkeypatch):
-    import importlib
-
-    answering = importlib.import_module("assistant.answering")
-    from assistant import answer
+    from assistant import answer, answering
 
     monkeypatch.setattr(answering, "_default", None)
     monkeypatch.setenv("ASSISTANT_TOP_K", "five")

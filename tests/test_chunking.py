@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from assistant.chunking import chunk_document, chunk_documents, split_sentences
 from assistant.corpus import paragraphs, read_corpus

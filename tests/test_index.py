@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from assistant import index as index_mod
-from assistant.errors import IndexLoadError
+from assistant.errors import AssistantError, IndexLoadError
 from assistant.index import CURRENT, build, embed_text, load, load_or_build, sentence_texts
 from assistant.retrieval import dense_scores, retrieve
 
-from .conftest import HashingEmbedder
+from .conftest import ARTICLE, HashingEmbedder
 
 
 def test_build_then_load_round_trips(settings):
@@ -86,17 +86,18 @@ def test_a_crash_mid_build_leaves_the_previous_index_loadable(settings, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(index_mod.Lexical, "save", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(AssistantError, match="disk full.*previous index is kept"):
         build(settings, emb)
     assert load(settings, emb).chunks == first.chunks
     names = sorted(p.name for p in settings.index_dir.iterdir())
     assert not [n for n in names if n.startswith((".build", ".link"))]  # no half-written folder left
+    assert [n for n in names if n.startswith("v")] == [first.folder.name]
     assert (settings.index_dir / CURRENT).resolve() == first.folder  # still the first version
 
 
 def test_a_crash_on_the_first_build_leaves_nothing_that_loads(settings, monkeypatch):
     monkeypatch.setattr(index_mod.Lexical, "save", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
+    with pytest.raises(AssistantError):
         build(settings, HashingEmbedder())
     with pytest.raises(IndexLoadError, match="no index"):
         load(settings, HashingEmbedder())
@@ -141,7 +142,7 @@ def test_large_indexes_are_approximate_and_keep_recall_against_exact(monkeypatch
     exact.add(vecs)
     _, want = exact.search(queries, 10)
     _, got = approx.search(queries, 10)
-    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)])
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got, strict=True)])
     assert recall >= 0.98
 
 
@@ -223,14 +224,33 @@ def test_offsets_follow_read_text_for_crlf_files(settings, corpus_dir):
         assert source[c.start:c.end] == c.text and all(source[a:b].strip() for a, b in c.sentences)
 
 
-def test_an_index_in_the_older_plain_folder_layout_is_replaced(settings):
-    import shutil as sh
+def test_an_index_of_the_format_1_layout_is_adopted_and_rebuilt(settings):
+    """An index folder left by the store before markers is recognised by its exact shape."""
+    import json
+    import os
 
-    emb = HashingEmbedder()
-    first = build(settings, emb)[0]
-    link = settings.index_dir / CURRENT
-    target = link.resolve()
-    link.unlink()
-    sh.move(str(target), str(link))  # current as a real folder, as older builds left it
-    build(settings, emb)
-    assert link.is_symlink() and load(settings, emb).chunks == first.chunks
+    from assistant import store
+
+    root = settings.index_dir
+    old = root / "v1732000000000000000-4242"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text(json.dumps({"format_version": 1}))
+    os.symlink(old.name, root / "current")
+    (root / ".lock").write_text("")
+    idx = load_or_build(settings, HashingEmbedder())
+    assert (root / store.STORE_MARKER).is_file() and idx.folder.name != old.name
+    assert (old / store.VERSION_MARKER).read_text().strip() == old.name  # adopted: removable once retired
+
+
+def test_bm25_built_from_token_ids_scores_like_bm25_built_from_strings():
+    from assistant import lexical
+
+    texts = [line for line in ARTICLE.read_text().splitlines() if line.strip()]
+    from_ids = lexical.Lexical.build(texts)
+    bm25 = lexical._bm25s().BM25()
+    bm25.index(lexical.tokenize(texts), show_progress=False)
+    from_strings = lexical.Lexical(bm25)
+    for q in ["who is the ceo", "honda merger talks", "e-power fuel economy NACS", "zzz unknown words"]:
+        tokens = lexical.tokenize([q])[0]
+        np.testing.assert_allclose(from_ids.scores(tokens), from_strings.scores(tokens))
+        assert sorted(from_ids.known(tokens)) == sorted(from_strings.known(tokens))

@@ -46,7 +46,7 @@ def test_a_query_process_never_imports_torch(real_assistant):
 
 def test_a_damaged_export_falls_back_to_torch_with_one_log_line(real_assistant, tmp_path, caplog):
     index_dir = tmp_path / "index"
-    shutil.copytree(real_assistant.settings.index_dir, index_dir)
+    shutil.copytree(real_assistant.settings.index_dir, index_dir, symlinks=True)
     model = index_dir / "current" / "onnx" / "model.onnx"
     data = bytearray(model.read_bytes())
     data[:65536] = os.urandom(65536)  # a damaged header, same size: passes the size check
@@ -57,3 +57,31 @@ def test_a_damaged_export_falls_back_to_torch_with_one_log_line(real_assistant, 
     assert not isinstance(a.query_embedder, OnnxEmbedder)
     assert [r.message for r in caplog.records if "queries will use torch" in r.message].__len__() == 1
     assert ans.answerable and "Ivan Espinosa" in ans.text
+    assert a.live.wait(120)  # its background repair, before the next test exports too
+
+
+def test_sixteen_flipped_bytes_inside_the_real_export_are_caught_and_repaired(real_assistant, tmp_path, caplog):
+    """The old check (file size + probe texts) let a 16-byte flip change some query vectors."""
+    from assistant.errors import IndexLoadError
+    from assistant.index import load, update
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(real_assistant.settings.index_dir, index_dir, symlinks=True)
+    settings = real_assistant.settings.with_(index_dir=index_dir)
+    model = index_dir / "current" / "onnx" / "model.onnx"
+    data = bytearray(model.read_bytes())
+    model.unlink()  # the copy may share its inode with the session's index: write a new file
+    mid = len(data) // 2
+    data[mid : mid + 16] = bytes(b ^ 0xFF for b in data[mid : mid + 16])
+    model.write_bytes(bytes(data))
+    with pytest.raises(IndexLoadError, match="ONNX export is damaged"):
+        load(settings, real_assistant.embedder)
+    with caplog.at_level(logging.WARNING):
+        a = Assistant(settings, embedder=real_assistant.embedder, refresh=False)
+        assert not isinstance(a.query_embedder, OnnxEmbedder)  # never the damaged export
+    assert "ONNX export is damaged" in caplog.text
+    _, reason = update(settings, real_assistant.embedder)
+    assert "ONNX export is damaged" in reason
+    fixed = Assistant(settings, embedder=real_assistant.embedder, refresh=False)
+    assert isinstance(fixed.query_embedder, OnnxEmbedder)
+    assert "Ivan Espinosa" in fixed.answer("Who is taking over as Nissan's CEO?").text
