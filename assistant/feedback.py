@@ -102,5 +102,6 @@ def describe(item: dict[str, Any], width: int = 100) -> str:
     # Printable only: a stored question must not drive the terminal (escape codes).
     safe = lambda s: "".join(ch if ch.isprintable() else "\ufffd" for ch in s)  # noqa: E731
     mark = "+1" if item.get("vote") == "up" else "-1"
-    head = f"{item.get('time', '?')}  {mark}  {item.get('status', '?'):<11}  {clip(safe(item.get('question', '')), width)}"
+    question = clip(safe(item.get("question", "")), width)
+    head = f"{item.get('time', '?')}  {mark}  {item.get('status', '?'):<11}  {question}"
     return f"{head}\n    {clip(safe(item.get('answer', '')), width)}"

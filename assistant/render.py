@@ -202,7 +202,8 @@ def answer_body(a: Answer, text: str) -> str:
     parts: list[str] = []
     short = a.short_answer.strip() if a.status in (records.ANSWERED, records.PARTIAL) else ""
     if short:
-        same = next((i for i, line in enumerate(lines) if not line.startswith(">") and _plain(line) == squash(short)), None)
+        same = next((i for i, line in enumerate(lines)
+                     if not line.startswith(">") and _plain(line) == squash(short)), None)
         if same is not None:
             lead = linked(lines.pop(same).strip(), a.citations)
         else:
@@ -341,7 +342,8 @@ def render_conversation(turns: list[Turn], limit: int, pending: tuple[str, str] 
 def render_examples(examples: list[str]) -> str:
     """Example questions as buttons, each with its whole text visible and as its name."""
     buttons = "".join(f'<button type="button" class="example">{esc(q)}</button>' for q in examples)
-    return f'<div class="examples" role="group" aria-label="Example questions"><span class="muted">Try asking:</span>{buttons}</div>'
+    return ('<div class="examples" role="group" aria-label="Example questions">'
+            f'<span class="muted">Try asking:</span>{buttons}</div>')
 
 
 # ---------------------------------------------------------------------------- side panels
@@ -406,16 +408,19 @@ def render_article(art: Article, latest: list[Citation], earlier: list[Citation]
         inside = [(span, t) for span, t in marks.items() if span[0] < m.end() and span[1] > m.start()]
         lines.append(f"<{tag}>{highlight(line, m.start(), inside)}</{tag}>")
     count = len(now)
-    note = f"{count} sentence{'s' * (count != 1)} cited by the latest answer" if count else "no citation in the latest answer"
+    note = (f"{count} sentence{'s' * (count != 1)} cited by the latest answer" if count
+            else "no citation in the latest answer")
     return (f'<section class="article" aria-label="{esc(art.source)}"><div class="art-head">'
-            f'<span class="file">{esc(art.source)}</span><span class="muted">{note}</span></div>{"".join(lines)}</section>')
+            f'<span class="file">{esc(art.source)}</span><span class="muted">{note}</span></div>'
+            f'{"".join(lines)}</section>')
 
 
 def render_articles(arts: list[Article], latest: list[Citation], earlier: list[Citation]) -> str:
     """The article; with a corpus of many, only those the conversation cited (or the first),
     so a turn does not ship thousands of documents to the browser."""
     if not arts:
-        return '<div class="panel-scroll"><p class="err-banner">The article could not be read; see the server log.</p></div>'
+        return ('<div class="panel-scroll"><p class="err-banner">'
+                "The article could not be read; see the server log.</p></div>")
     cited = {c.source for c in latest + earlier}
     shown = [a for a in arts if a.source in cited] or arts[:1]
     note = (f'<p class="muted">{len(shown)} of the {len(arts):,} articles in the corpus: '

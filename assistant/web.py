@@ -82,8 +82,15 @@ from .config import ENV, Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 from .records import Answer, Citation  # noqa: E402
 from .render import (  # noqa: E402
-    PENDING, SOURCES_EMPTY, Turn, load_articles, render_answer, render_articles,
-    render_conversation, render_examples, render_sources,
+    PENDING,
+    SOURCES_EMPTY,
+    Turn,
+    load_articles,
+    render_answer,
+    render_articles,
+    render_conversation,
+    render_examples,
+    render_sources,
 )
 
 TITLE = "Nissan strategy — cited answers"
@@ -348,7 +355,7 @@ def build_app(assistant, *, per_client: int = PER_CLIENT, feedback_dir: Path | N
         feedback_dir: where votes are stored (default: the index folder).
     """
     handlers = WebApp(assistant, feedback_dir)
-    private = dict(api_visibility="private")
+    private: dict[str, Any] = {"api_visibility": "private"}
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         with gr.Row(elem_id="top", equal_height=False):
             gr.HTML(f'<header id="app-title"><h1>{TITLE}</h1><p>Ask about the article. Every answer quotes it '
@@ -423,7 +430,7 @@ def limit_per_client(app: gr.Blocks, limit: int) -> None:
         finally:
             reserved[host] -= 1
 
-    queue.push = limited
+    queue.push = limited  # type: ignore[method-assign]  # Gradio has no setting for a per-client limit
 
 
 TOKEN_COOKIE = "assistant_token"
@@ -445,7 +452,7 @@ class Gate:
 
     def _ok(self, value: str | bytes | None) -> bool:
         value = value.encode() if isinstance(value, str) else value
-        return bool(value) and hmac.compare_digest(value, self.token)
+        return value is not None and self.token is not None and hmac.compare_digest(value, self.token)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] not in ("http", "websocket"):

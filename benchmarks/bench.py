@@ -205,7 +205,7 @@ def bench_warm(settings, embedder, questions: list[str], repeats: int) -> dict[s
     # slower the first time). Questions answer() turns away before retrieval (empty ones,
     # instructions) never embed, so they have no place in a comparison with embedding.
     first = time_calls(calls(), len(questions))["answer"].results
-    asked = [q for q, a in zip(questions, first) if "retrieval_ms" in a.timings_ms]
+    asked = [q for q, a in zip(questions, first, strict=True) if "retrieval_ms" in a.timings_ms]
     if not asked:
         raise BenchError("answer() retrieved for none of the questions")
     time_calls(calls(), WARMUP_CALLS)
@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, AssistantError, OSError, subprocess.SubprocessError) as e:
         print(f"bench: error while {_phase}: {e}", file=sys.stderr)
         return 1
-    except Exception as e:  # most likely a bug in the package: keep the traceback
+    except Exception as e:  # noqa: BLE001 - most likely a bug in the package: keep the traceback
         traceback.print_exc()
         print(f"bench: unexpected {type(e).__name__} while {_phase}: {e}", file=sys.stderr)
         return 1

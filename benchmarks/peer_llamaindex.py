@@ -188,7 +188,9 @@ def median(values: list[float]) -> float:
 # --------------------------------------------------------------------------- timing
 
 
-def time_interleaved(calls: dict[str, Callable[[str], Any]], queries: list[str], repeats: int) -> dict[str, list[float]]:
+def time_interleaved(
+    calls: dict[str, Callable[[str], Any]], queries: list[str], repeats: int
+) -> dict[str, list[float]]:
     """Every call over all queries, ``repeats`` passes; seconds per call.
 
     Within a pass each call runs over all the queries as one block, and the order of the
@@ -285,7 +287,8 @@ def build_llama(doc_text: str, splitter, builds: int) -> dict[str, Any]:
     seconds, index = timed(one, builds)
     parser = splitter if splitter is not None else Settings.node_parser
     return {"index": index, "build_s": seconds,
-            "splitter": f"{type(parser).__name__}(chunk_size={parser.chunk_size}, chunk_overlap={parser.chunk_overlap})"}
+            "splitter": f"{type(parser).__name__}(chunk_size={parser.chunk_size}, "
+                        f"chunk_overlap={parser.chunk_overlap})"}
 
 
 # --------------------------------------------------------------------------- ours
@@ -301,7 +304,7 @@ def build_ours(tmp: Path, builds: int):
     if not (settings.corpus_dir / SOURCE).is_file():
         raise PeerError(f"corpus file not found: {settings.corpus_dir / SOURCE}")
     embedder = SentenceTransformerEmbedder(settings.model)
-    embedder.dimension  # load the model outside the timings
+    embedder.embed(["warm up"])  # load the model outside the timings
     counter = iter(range(1_000_000))
 
     def one():
@@ -353,14 +356,16 @@ def run(repeats: int, builds: int) -> dict[str, Any]:
 
         llamas = {
             "LlamaIndex default": build_llama(text, None, builds),
-            "LlamaIndex 128": build_llama(text, SentenceSplitter(chunk_size=SMALL_CHUNK, chunk_overlap=SMALL_OVERLAP), builds),
+            "LlamaIndex 128": build_llama(
+                text, SentenceSplitter(chunk_size=SMALL_CHUNK, chunk_overlap=SMALL_OVERLAP), builds),
         }
         tok = embed._model.tokenizer
         max_seq = int(embed._model.max_seq_length)
-        for name, sysd in llamas.items():
+        for sysd in llamas.values():
             nodes, spans, stats = llama_nodes_checked(sysd["index"], text)
             lengths = [e - s for s, e in spans.values()]
-            wordpieces = [len(tok(text[s:e], add_special_tokens=True, verbose=False)["input_ids"]) for s, e in spans.values()]
+            wordpieces = [len(tok(text[s:e], add_special_tokens=True, verbose=False)["input_ids"])
+                          for s, e in spans.values()]
             stats |= {"mean_chars": round(statistics.fmean(lengths), 1),
                       "max_wordpieces": max(wordpieces),
                       "nodes_over_model_window": sum(w > max_seq for w in wordpieces)}
@@ -396,7 +401,7 @@ def run(repeats: int, builds: int) -> dict[str, Any]:
         from assistant.evaluation import _sentence_ids, gold_sentences, recall_at, reciprocal_rank
 
         sent_ids, groups = _sentence_ids(index)
-        for q, query in zip(gold, queries):
+        for q, query in zip(gold, queries, strict=True):
             parts = gold_parts(q, sentences)
             a = assistant.answer(query)
             r = retrieve(a.query or query, index, assistant.query_embedder, TOP_K, "hybrid")
@@ -404,7 +409,8 @@ def run(repeats: int, builds: int) -> dict[str, Any]:
             m = ranking_metrics(spans, parts)
             # Cross-check against the project's own metric code (sentence groups of chunks).
             ranked, gids = [groups[p.chunk.id] for p in r.passages], gold_sentences(q, sent_ids)
-            if abs(recall_at(ranked, gids, 3) - m["recall@3"]) > 1e-9 or abs(reciprocal_rank(ranked, gids) - m["mrr@10"]) > 1e-9:
+            if (abs(recall_at(ranked, gids, 3) - m["recall@3"]) > 1e-9
+                    or abs(reciprocal_rank(ranked, gids) - m["mrr@10"]) > 1e-9):
                 raise PeerError(f"{q.id}: span metrics disagree with assistant/evaluation.py")
             cited = [sp for c in a.citations for sp in c.sentences]
             rows["ours"].append({
@@ -476,7 +482,8 @@ def run(repeats: int, builds: int) -> dict[str, Any]:
 
 def report(res: dict[str, Any]) -> str:
     s = res["systems"]
-    head = ["system", "chunks", "R@3", "R@3 strict", "MRR@10", "cite chars", "cite hit", "top-3 chars", "p50 ms", "build s"]
+    head = ["system", "chunks", "R@3", "R@3 strict", "MRR@10", "cite chars", "cite hit", "top-3 chars", "p50 ms",
+            "build s"]
     lines = []
     table = []
     for name, d in s.items():
@@ -490,7 +497,8 @@ def report(res: dict[str, Any]) -> str:
                       f"{d['mrr@10']:.3f}", f"{d['median_cite_chars']:.0f}", f"{d['cite_hit']:.2f}",
                       f"{d['median_top3_chars']:.0f}", p50, build_cell])
     widths = [max(len(r[i]) for r in [head] + table) for i in range(len(head))]
-    fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    def fmt(r: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
     n = s["ours"]["questions"]
     lines.append(f"Peer benchmark: this project vs LlamaIndex {res['machine']['llama_index_core']} retriever "
                  f"- gold test split, {n} questions (answerable + follow-up)")
@@ -507,7 +515,8 @@ def report(res: dict[str, Any]) -> str:
         f"Chunking: ours {ours['chunks']['nodes']} sentence-aligned passages (<=500 chars, mean "
         f"{ours['chunks']['mean_chars']:.0f}); " + "; ".join(
             f"{k}: {d['splitter']} -> {d['chunks']['nodes']} nodes, mean {d['chunks']['mean_chars']:.0f} chars, "
-            f"{d['chunks']['nodes_over_model_window']} of them over the model's {res['model_max_seq_length']}-wordpiece "
+            f"{d['chunks']['nodes_over_model_window']} of them over the model's "
+            f"{res['model_max_seq_length']}-wordpiece "
             f"window (max {d['chunks']['max_wordpieces']}: the rest is cut off when embedded)"
             for k, d in s.items() if k != "ours") + ".",
         "Node offsets: " + "; ".join(
@@ -552,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     try:
         res = run(max(1, args.repeats), max(1, args.builds))
-    except Exception as e:  # one line, not a traceback
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback
         if args.debug:
             traceback.print_exc()
         print(f"peer benchmark failed: {type(e).__name__}: {e}", file=sys.stderr)

@@ -440,7 +440,7 @@ def work_query(folder: Path, kind: str, built_at: str) -> dict[str, Any]:
     answers = []
     for j, q in enumerate(qs):
         for name in list(calls) if j % 2 == 0 else list(calls)[::-1]:
-            result, s = timed(lambda: calls[name](q))
+            result, s = timed(lambda name=name, q=q: calls[name](q))
             samples[name].append(s)
             if name == "answer":
                 answers.append(result)
@@ -478,10 +478,11 @@ def recall_at_10(ann, exact, vectors: np.ndarray, q: np.ndarray) -> dict[str, fl
     _, i_pool = ann.search(q, pool)
     true_scores = np.einsum("qkd,qd->qk", vectors[i_ann], q)  # the exact score of each ANN hit
     return {
-        "recall_at_10": float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(i_ann, i_exact)])),
+        "recall_at_10": float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(i_ann, i_exact, strict=True)])),
         "recall_at_10_ties": float(np.mean(np.minimum((true_scores >= d_exact[:, 9:10] - 1e-5).sum(1), 10) / 10)),
         "candidates": pool,
-        "recall_10_in_candidates": float(np.mean([len(set(p) & set(e)) / 10 for p, e in zip(i_pool, i_exact)])),
+        "recall_10_in_candidates": float(np.mean([len(set(p) & set(e)) / 10
+                                                  for p, e in zip(i_pool, i_exact, strict=True)])),
         "top1_cosine_p50": float(np.median(d_exact[:, 0])),
         "ann_search_ms_per_query": ann_s * 1000 / len(q), "exact_search_ms_per_query": exact_s * 1000 / len(q),
     }
@@ -550,7 +551,7 @@ def worker_main(args: argparse.Namespace) -> int:
     extra = (args.built_at,) if args.worker == "query" else ()
     try:
         result = WORKERS[args.worker](Path(args.dir), args.embedder, *extra)
-    except Exception as e:  # the parent shows the last line; the traceback is for a manual run
+    except Exception as e:  # noqa: BLE001 - the parent shows the last line; the traceback is for a manual run
         traceback.print_exc()
         print(f"{type(e).__name__}: {e}", file=sys.stderr)
         return 1

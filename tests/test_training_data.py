@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+
 from assistant.config import ROOT
 
 

@@ -18,14 +18,23 @@ from pathlib import Path
 
 import pytest
 
-from assistant import web  # first: sets the offline environment before gradio is imported
-from assistant import feedback, render
-from assistant.config import ROOT
+from assistant import (
+    feedback,
+    render,
+    web,  # first: sets the offline environment before gradio is imported
+)
 from assistant.records import STATUSES, Answer, Citation
 
 from .conftest import ARTICLE
 from .web_support import (
-    CHROMIUM, CHROMIUM_ARGS, Scripted, chromium_missing, free_port, is_local, running, serious_axe_violations,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Scripted,
+    chromium_missing,
+    free_port,
+    is_local,
+    running,
+    serious_axe_violations,
 )
 
 ANSWER_FIELDS = {f.name for f in fields(Answer)}
@@ -835,7 +844,7 @@ def test_twenty_concurrent_users_all_get_answers(real_url):
             t0 = time.perf_counter()
             try:
                 d = api.predict(question, api_name="/ask")
-            except Exception as e:  # collected, so one failure does not hide the others
+            except Exception as e:  # noqa: BLE001 - collected, so one failure does not hide the others
                 d, problem = None, f"{type(e).__name__}: {e}"
             else:
                 ok = (not d["error"] and set(d) == ANSWER_FIELDS

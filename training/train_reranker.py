@@ -15,8 +15,8 @@ The data is checked mechanically before training: no name from the assistant's a
 no run of five words in common with it (``check_data``). A fifth of the articles is held
 out; the figures in training/MODEL_CARD.md come from them. The model is exported to ONNX,
 quantised to int8 (onnxruntime), checked against the torch model, and written to
-``assistant/models/reranker/`` where the query path runs it without torch when ``AnswerParams.use_reranker`` is on (it is
-off: see training/MODEL_CARD.md for what it measured).
+``assistant/models/reranker/``, where the query path runs it without torch when
+``AnswerParams.use_reranker`` is on (it is off: see training/MODEL_CARD.md for what it measured).
 """
 
 from __future__ import annotations

@@ -27,6 +27,49 @@ RELABEL_ANSWERABLE = {  # "why did the merger talks collapse": S6-S7 give the re
 }
 
 
+def relabel(r: dict) -> dict:
+    """The reviewed label decisions, applied to one mapped row."""
+    if r["id"] in RELABEL_UNANSWERABLE:
+        r.update(kind="unanswerable", evidence=[], facts=[], trap="beyond-article",
+                 note="relabelled: the article writes LATAM but never says what it stands for")
+    if r["id"] in RELABEL_ANSWERABLE:
+        ev, facts = RELABEL_ANSWERABLE[r["id"]]
+        r.update(kind="answerable", evidence=ev, facts=facts, note="relabelled: S6-S7 give the reported reason")
+        r.pop("trap", None)
+    return r
+
+
+def convert(r: dict, sents: dict[int, dict]) -> dict:
+    """One gold row: sentence numbers become exact quotes and offsets; facts are checked."""
+    out = {"id": r["id"], "writer": r["writer"], "kind": r["kind"], "question": r["question"]}
+    if r.get("first"):
+        out["first"] = r["first"]
+    if r["kind"] == "unanswerable":
+        out["trap"] = r.get("trap", "")
+    else:
+        out["evidence"] = [{"quote": sents[i]["text"], "start": sents[i]["start"], "end": sents[i]["end"]}
+                           for i in sorted(set(r["evidence"]))]
+        for f in r["facts"]:
+            if not any(f in e["quote"] for e in out["evidence"]):
+                raise SystemExit(f"{r['id']}: fact {f!r} is in no evidence sentence")
+        out["facts"] = r["facts"]
+    if r.get("note"):
+        out["note"] = r["note"]
+    return out
+
+
+def assign_folds(rows: list[dict]) -> None:
+    """Five folds, stratified by kind, seeded."""
+    rng = random.Random(8)
+    by_kind = collections.defaultdict(list)
+    for r in rows:
+        by_kind[r["kind"]].append(r)
+    for _, group in sorted(by_kind.items()):
+        rng.shuffle(group)
+        for i, r in enumerate(group):
+            r["fold"] = i % FOLDS
+
+
 def main() -> int:
     text = CORPUS.read_text(encoding="utf-8")
     sents = {s["sid"]: s for s in map(json.loads, (HERE / "sentences.jsonl").read_text(encoding="utf-8").splitlines())}
@@ -35,40 +78,12 @@ def main() -> int:
     rows, dropped = [], []
     for path in sorted((HERE / "mapped").glob("w*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            r = json.loads(line)
-            if r["id"] in RELABEL_UNANSWERABLE:
-                r.update(kind="unanswerable", evidence=[], facts=[], trap="beyond-article",
-                         note="relabelled: the article writes LATAM but never says what it stands for")
-            if r["id"] in RELABEL_ANSWERABLE:
-                ev, facts = RELABEL_ANSWERABLE[r["id"]]
-                r.update(kind="answerable", evidence=ev, facts=facts, note="relabelled: S6-S7 give the reported reason")
-                r.pop("trap", None)
+            r = relabel(json.loads(line))
             if r["kind"] != "unanswerable" and not r["evidence"]:
                 dropped.append(r["id"])  # heading-only: a heading is not a citable sentence
                 continue
-            out = {"id": r["id"], "writer": r["writer"], "kind": r["kind"], "question": r["question"]}
-            if r.get("first"):
-                out["first"] = r["first"]
-            if r["kind"] == "unanswerable":
-                out["trap"] = r.get("trap", "")
-            else:
-                out["evidence"] = [{"quote": sents[i]["text"], "start": sents[i]["start"], "end": sents[i]["end"]}
-                                   for i in sorted(set(r["evidence"]))]
-                for f in r["facts"]:
-                    if not any(f in e["quote"] for e in out["evidence"]):
-                        raise SystemExit(f"{r['id']}: fact {f!r} is in no evidence sentence")
-                out["facts"] = r["facts"]
-            if r.get("note"):
-                out["note"] = r["note"]
-            rows.append(out)
-    rng = random.Random(8)
-    by_kind = collections.defaultdict(list)
-    for r in rows:
-        by_kind[r["kind"]].append(r)
-    for kind, group in sorted(by_kind.items()):
-        rng.shuffle(group)
-        for i, r in enumerate(group):
-            r["fold"] = i % FOLDS
+            rows.append(convert(r, sents))
+    assign_folds(rows)
     with (HERE / "questions.jsonl").open("w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
