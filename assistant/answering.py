@@ -289,6 +289,8 @@ class Assistant:
                               status=records.REFUSED)  # nothing searched
             readings = self.readings(q.text, history if isinstance(history, list) else None, mode, k)
             query = readings[0].query
+            if self.live.stale:  # answered from the last good index while the corpus changed
+                notice = " ".join(x for x in (notice, f"Note: {self.live.stale}.") if x)
             return self._answer(readings, notice, t0)
         except AssistantError as e:
             log.debug("cannot answer: %s", e)  # the edges (CLI, web) report it

@@ -83,6 +83,7 @@ def test_a_stale_index_answers_at_once_and_says_so_when_not_refreshing(settings,
         ans = a.answer("Who is taking over as Nissan's CEO?")
     assert ans.answerable and not ans.error
     assert "index is stale: corpus files changed" in caplog.text and "run `assistant index`" in caplog.text
+    assert "index is stale" in ans.notice  # the reader is told too, not only the log
     assert emb.calls == 1  # the question only: nothing rebuilt in the foreground
     assert a.live._thread is None
 
