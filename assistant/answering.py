@@ -33,7 +33,7 @@ from . import records
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import answer_kind, has_kind, lead_answer
+from .extract import PERSON, answer_kind, has_kind, lead_answer
 from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
@@ -132,7 +132,8 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
     return cands, a.signals | {"best": best.prob if best else 0.0,
-                               "kind_missing": float(bool(a.kind) and (best is None or not best.x["kind"]))}
+                               "kind_missing": float(bool(a.kind) and (best is None or not best.x["kind"])),
+                               "names_missing": 1.0 - best.x["names"] if best else 1.0}
 
 
 def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candidate]:
@@ -345,8 +346,15 @@ class Assistant:
         chosen = choose(cands, ap.keep_ratio, ap.max_sentences)
         short = ""
         if status == records.ANSWERED:
-            asked = self.asked_names(question, chosen[0].passage.chunk.source)
-            short = lead_answer(question, query, chosen[0].text, self.reranker if ap.use_reranker else None, asked)
+            # The best-ranked quoted sentence that supports a short answer leads (and is quoted
+            # first). A name has its title and side to check against; a figure or a date has
+            # nothing but its sentence, so only the best sentence may give one.
+            reranker = self.reranker if ap.use_reranker else None
+            for i, c in enumerate(chosen if a.kind == PERSON else chosen[:1]):
+                short = lead_answer(question, query, c.text, reranker, self.asked_names(question, c.passage.chunk.source))
+                if short:
+                    chosen = [c] + chosen[:i] + chosen[i + 1:]
+                    break
         lines, citations = cite(chosen)
         if short:
             lines = [f"{short} [1]", ""] + lines

@@ -39,6 +39,7 @@ SENTENCE_FEATURES = (
 QUESTION_FEATURES = (
     "best",  # the selection probability of the best sentence
     "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks
+    "names_missing",  # share of the names the question gives ("Honda's CEO") that the best sentence lacks
     "passage_cosine",  # cosine of the query with the top passage
     "known_terms",  # share of the question's content words that occur anywhere in the corpus
     "unknown_name",  # 1 if the question names something (a capitalised word) the corpus never mentions

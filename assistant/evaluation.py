@@ -196,7 +196,7 @@ def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", nam
         t0 = time.perf_counter()
         a = assistant.answer(q.question, history, mode=mode)
         ms = (time.perf_counter() - t0) * 1000
-        row = {"id": q.id, "kind": q.kind, "fold": q.fold, "topic": q.topic or q.category,
+        row = {"id": q.id, "kind": q.kind, "fold": q.fold, "topic": q.topic or q.category, "category": q.category,
                "question": q.question, "first": q.first, "query": a.query, "status": a.status,
                "answerable": a.answerable, "confidence": a.confidence, "short_answer": a.short_answer,
                "short_right": short_answer_right(a.short_answer, q.facts) if a.short_answer else None,

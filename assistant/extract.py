@@ -118,17 +118,15 @@ _OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|l
 
 
 def roles_met(question: str, window_text: str) -> bool:
-    """The job title the question asks about stands by the candidate, and the candidate is
-    not the one leaving when the question asks who is coming (or the other way round)."""
+    """The job title the question asks about stands by the person, and when the question
+    asks who is coming (or leaving), the person is said to be coming (or leaving)."""
     q, w = question.lower(), window_text.lower()
     for _, pattern in _ROLES:
         if re.search(pattern, q) and not re.search(pattern, w):
             return False
     wants_in, wants_out = bool(_INCOMING.search(q)), bool(_OUTGOING.search(q))
-    if wants_in != wants_out:  # the question takes a side
-        is_in, is_out = bool(_INCOMING.search(w)), bool(_OUTGOING.search(w))
-        if (wants_in and is_out and not is_in) or (wants_out and is_in and not is_out):
-            return False
+    if wants_in != wants_out:  # the question takes a side: the name must be said to be on it
+        return bool((_INCOMING if wants_in else _OUTGOING).search(w))
     return True
 
 
@@ -149,7 +147,7 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
         return ""
     # Nothing already said counts: not in the question, nor in what it was completed with.
     found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)
-             if roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
+             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads
