@@ -131,23 +131,30 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
+def open_export(folder: Path):
+    """(config, tokenizer, onnxruntime session) of an exported model folder: its
+    ``config.json`` (max_length, inputs, pad_id, pad_token), ``tokenizer.json`` set to
+    truncate and pad as the model was exported, and ``model.onnx`` on the CPU."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tok.enable_truncation(cfg["max_length"])
+    tok.enable_padding(pad_id=cfg["pad_id"], pad_token=cfg["pad_token"])
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    return cfg, tok, ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder:
     """Runs an exported model: tokenizers -> onnxruntime -> mean pooling -> L2 norm."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         self.name = name
-        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        cfg, self._tok, self._session = open_export(folder)
         self._inputs = cfg["inputs"]
         self._normalize = cfg["normalize"]
-        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tok.enable_truncation(cfg["max_length"])
-        self._tok.enable_padding(pad_id=cfg["pad_id"], pad_token=cfg["pad_token"])
-        opts = ort.SessionOptions()
-        opts.log_severity_level = 3
-        self._session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
         self._dim = int(self._session.get_outputs()[0].shape[-1])
         self._lock = threading.Lock()
 

@@ -12,7 +12,6 @@ it writes it to ``assistant/models/reranker``, where this runner finds it.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from pathlib import Path
@@ -35,17 +34,10 @@ class Reranker:
         if missing:
             raise ModelError(f"the sentence reranker is not there: {', '.join(missing)} missing in {folder}; "
                              "train it with training/train_reranker.py, or leave AnswerParams.use_reranker off")
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        from .onnx_embedding import open_export
 
-        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        cfg, self._tok, self._session = open_export(folder)
         self._inputs = cfg["inputs"]
-        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tok.enable_truncation(cfg["max_length"])
-        self._tok.enable_padding(pad_id=cfg["pad_id"], pad_token=cfg["pad_token"])
-        opts = ort.SessionOptions()
-        opts.log_severity_level = 3
-        self._session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
 
     def score(self, questions: list[str], sentences: list[str]) -> np.ndarray:
