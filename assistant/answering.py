@@ -351,7 +351,8 @@ class Assistant:
             # nothing but its sentence, so only the best sentence may give one.
             reranker = self.reranker if ap.use_reranker else None
             for i, c in enumerate(chosen if a.kind == PERSON else chosen[:1]):
-                short = lead_answer(question, query, c.text, reranker, self.asked_names(question, c.passage.chunk.source))
+                asked = self.asked_names(question, c.passage.chunk.source)
+                short = lead_answer(question, query, c.text, reranker, asked)
                 if short:
                     chosen = [c] + chosen[:i] + chosen[i + 1:]
                     break

@@ -142,13 +142,14 @@ def fingerprint(corpus_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str, 
     for p in corpus_files(corpus_dir):
         try:
             if not _too_large(p, max_bytes):
-                out[p.relative_to(corpus_dir).as_posix()] = _sha256_file(p)
+                out[p.relative_to(corpus_dir).as_posix()] = sha256_file(p)
         except OSError:
             continue  # read_corpus reports it by name
     return out
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read in 1 MB blocks (a large corpus file or index file)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -20,7 +20,6 @@ current more than ``KEEP_RETIRED_SECONDS`` ago and no reader holds its shared lo
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .corpus import sha256_file
 from .errors import IndexLoadError, StoreError
 
 log = logging.getLogger(__name__)
@@ -298,12 +298,6 @@ def _delete_unread(version: Path) -> bool:
 # ---- manifest and checksums ------------------------------------------------------------
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def checksums(folder: Path) -> dict[str, str]:
@@ -312,7 +306,7 @@ def checksums(folder: Path) -> dict[str, str]:
     for p in sorted(folder.rglob("*")):
         name = p.relative_to(folder).as_posix()
         if p.is_file() and name != MANIFEST and name not in MARKERS:
-            out[name] = sha256(p)
+            out[name] = sha256_file(p)
     return out
 
 
