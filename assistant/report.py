@@ -153,21 +153,30 @@ def plot(results: list[dict], path: Path) -> None:
     print(f"chart written to {path}")
 
 
+def _gold(path: Path) -> list[GoldQuestion]:
+    """The gold set, which ships with the repository's tests, not with the package."""
+    if not path.is_file():
+        from .errors import ConfigError
+
+        raise ConfigError(f"the gold questions ({path}) are not here: they ship with the repository's tests, "
+                          "so run `assistant eval` from a checkout")
+    return load_gold(path)
+
+
 def run_eval(settings: Settings, args) -> int:
     from .answering import Assistant
 
     t0 = time.perf_counter()
+    gold = _gold(LEGACY if args.gold == "legacy" else BLIND)  # before any model is loaded
     assistant = Assistant(settings)
     assistant.warm_up()
     out: dict = {"params": assistant.params.to_dict()}
     if args.gold == "legacy":  # the older one-writer set: answered with the shipped calibration
-        gold = load_gold(LEGACY)
         modes = MODES if args.mode == "all" else (args.mode,)
         results = [evaluate(assistant, gold, m, name="legacy") for m in modes]
         print(table([("legacy, all", r["mode"], r["summary"]) for r in results]))
         out |= {"calibration": assistant.calibration.to_dict(), "legacy": results}
     else:
-        gold = load_gold(BLIND)
         if args.calibrate:
             calibrate(assistant, gold, Path(args.calibrate))
         modes = MODES if args.mode == "all" else (args.mode,)
