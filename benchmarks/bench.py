@@ -40,11 +40,9 @@ not the target is met), 1 on an error, with a one-line reason.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -60,6 +58,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/bench.py` from a plain checkout
     sys.path.insert(0, str(ROOT))
+
+from benchmarks import common  # noqa: E402
+from benchmarks.common import BenchError, summary_ms  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -83,10 +84,6 @@ FALLBACK_QUESTIONS = [
     "What is Guillaume Cartier's role at Nissan?",
     "Why would a shared platform help bring costs down?",
 ]
-
-
-class BenchError(Exception):
-    """Something the benchmark cannot work around; the message says what."""
 
 
 # --------------------------------------------------------------------------- timing
@@ -118,21 +115,6 @@ def time_calls(calls: dict[str, Callable[[int], Any]], n: int) -> dict[str, Timi
     return out
 
 
-def summary_ms(seconds: list[float]) -> dict[str, float]:
-    """p50 / p95 / min / max / mean in milliseconds, and the sample count."""
-    if not seconds:
-        raise BenchError("no samples to summarise")
-    ms = np.asarray(seconds) * 1000.0
-    return {
-        "n": int(ms.size),
-        "p50": float(np.percentile(ms, 50)),
-        "p95": float(np.percentile(ms, 95)),
-        "min": float(ms.min()),
-        "max": float(ms.max()),
-        "mean": float(ms.mean()),
-    }
-
-
 # --------------------------------------------------------------------------- inputs
 
 
@@ -151,25 +133,10 @@ def load_questions(path: Path = GOLD) -> tuple[list[str], str]:
 
 
 def machine() -> dict[str, Any]:
+    """The shared machine record, with the torch build that answered the torch rows."""
     import torch
 
-    return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "cpus": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "platform": platform.platform(),
-        "load_avg_start": _loadavg(),
-    }
-
-
-def _loadavg() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
+    return common.machine() | {"torch": torch.__version__, "torch_threads": torch.get_num_threads()}
 
 
 # --------------------------------------------------------------------------- in-process parts
@@ -426,7 +393,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         phase(f"timing {args.cli_runs} cold CLI run(s) of each command")
         res["cli"] = bench_cli(settings, args.cli_runs)
     phase("done")
-    res["machine"]["load_avg_end"] = _loadavg()
+    res["machine"]["load_avg_end"] = common.loadavg()
     res["meets_target"] = res["warm"]["ratio_p50"] <= TARGET_RATIO
     return res
 

@@ -80,12 +80,10 @@ ran, 1 on an error, with a one-line reason; 2 when an HNSW recall@10 that is che
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import math
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -94,13 +92,15 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/scale.py` from a plain checkout
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import BenchError, machine, summary_ms, timed  # noqa: E402
 
 ARTICLE = ROOT / "corpus" / "nissan-strategy-honda-talks.txt"
 SEED = 20250401
@@ -115,24 +115,7 @@ CHURN = 0.01  # share of files changed, added and deleted before the re-index
 K = 5
 
 
-class BenchError(Exception):
-    """Something the benchmark cannot work around; the message says what."""
-
-
 # --------------------------------------------------------------------------- timing
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    """``fn()`` and its wall-clock duration in seconds."""
-    t0 = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - t0
-
-
-def percentiles_ms(seconds: list[float]) -> dict[str, float]:
-    ms = np.asarray(seconds) * 1000.0
-    return {"n": int(ms.size), "p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95)),
-            "max": float(ms.max())}
 
 
 _T0 = time.perf_counter()
@@ -449,7 +432,7 @@ def work_query(folder: Path, kind: str, built_at: str) -> dict[str, Any]:
         raise BenchError(f"answer() reported {len(errors)} error(s), first: {errors[0]}")
     return {"load_s": load_s, "query_embedder": type(qe).__name__, "query_embedder_load_s": qe_s,
             "answered_share": sum(a.answerable for a in answers) / len(answers),
-            **{f"{name}_ms": percentiles_ms(s) for name, s in samples.items()}}
+            **{f"{name}_ms": summary_ms(s) for name, s in samples.items()}}
 
 
 def held_out_passages(n: int, max_chars: int) -> list[str]:
@@ -671,11 +654,6 @@ def notes(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
                f"{QUERIES} questions, k={K}, hybrid; the fake embedder's embed([q]) costs far less than "
                "the real model's, so add the real row's embed p50 to compare rows.")
     return "\n".join(f"- {line}" for line in out)
-
-
-def machine() -> dict[str, Any]:
-    return {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-            "python": platform.python_version(), "platform": platform.platform()}
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
