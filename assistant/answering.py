@@ -79,7 +79,15 @@ class Analysis:
 
 
 def first_stage(r: Retrieval, index: Index, passages: int, weights: tuple[float, float, float]) -> list[Candidate]:
-    """Every sentence of the top passages, with a cheap score and its signals, best first."""
+    """Every sentence of the top passages, with a cheap score and its signals, best first.
+
+    Args:
+        r: the question's retrieval (its passages, query vector and tokens).
+        index: the index the passages come from.
+        passages: how many top passages to read sentences from.
+        weights: the cheap score's weights of (sentence cosine, sentence BM25 share,
+            passage score share).
+    """
     if not r.passages:
         return []
     sent_lex = normalise(index.bm25_sentences.scores(r.tokens))
@@ -116,7 +124,13 @@ def rerank(query: str, cands: list[Candidate], reranker: Reranker | None, n: int
 
 
 def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
-    """Question-level signals for the answerability model (all but the best sentence's)."""
+    """Question-level signals for the answerability model (all but the best sentence's).
+
+    Args:
+        question: the question as searched.
+        r: its retrieval; its tokens stand in when the question has no content word.
+        index: the index searched, for the words and names the corpus knows.
+    """
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
     named = {t for toks in tokenize(capitalised_words(question)) for t in toks}
@@ -128,7 +142,12 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
 
 
 def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dict[str, float]]:
-    """The candidates best first by the selection model, and the answerability features."""
+    """The candidates best first by the selection model, and the answerability features.
+
+    Args:
+        a: one analysed reading of the question.
+        selection: the fitted sentence selection model.
+    """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
     return cands, a.signals | {"best": best.prob if best else 0.0,
@@ -137,7 +156,14 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
 
 
 def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candidate]:
-    """The best sentence, and the next ones whose probability is close to it."""
+    """The best sentence, and the next ones whose probability is close to it.
+
+    Args:
+        cands: the ranked candidates, best first, with their probabilities.
+        keep_ratio: a further sentence is kept when its probability is at least this share
+            of the best one's.
+        limit: the most sentences returned.
+    """
     if not cands:
         return []
     bar = keep_ratio * cands[0].prob
@@ -175,7 +201,14 @@ def proper_nouns(index: Index) -> dict[str, Counter[str]]:
 
 
 def error_answer(error: str, query: str = "", notice: str = "", t0: float | None = None) -> Answer:
-    """The one Answer for "the assistant itself failed"; the edges show it as it is."""
+    """The one Answer for "the assistant itself failed"; the edges show it as it is.
+
+    Args:
+        error: why it failed, shown to the user.
+        query: the question as it was to be searched.
+        notice: what was done to the question (e.g. cut), if anything.
+        t0: ``time.perf_counter()`` at the start, to report the time spent.
+    """
     timings = _elapsed(t0) if t0 is not None else {}
     return Answer(ERROR.format(error=error), False, query, notice=notice, error=error, timings_ms=timings,
                   status=records.ERROR)
@@ -240,6 +273,7 @@ class Assistant:
 
     @property
     def reranker(self) -> Reranker:
+        """The sentence reranker, loaded on first use (it is off by default)."""
         if self._reranker is None:
             with self._lock:
                 if self._reranker is None:

@@ -50,21 +50,41 @@ NOT_COVERED_TARGET = 0.02  # the share of answerable questions we accept to call
 
 @dataclass(frozen=True)
 class Logistic:
+    """A fitted logistic regression over named features.
+
+    Args:
+        features: the names of the features, in the order of ``weights``.
+        weights: one weight per feature.
+        bias: the intercept.
+    """
+
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
 
     def logit(self, x: dict[str, float]) -> float:
+        """The model's log-odds for the feature values ``x`` (feature name -> value)."""
         return self.bias + sum(w * x[f] for w, f in zip(self.weights, self.features, strict=True))
 
     def probability(self, x: dict[str, float]) -> float:
+        """The model's probability for the feature values ``x``; the logit is clipped to +-60."""
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, self.logit(x)))))
 
     def to_dict(self) -> dict:
+        """The model as JSON-ready data, as ``from_dict`` reads it."""
         return {"features": list(self.features), "weights": list(self.weights), "bias": self.bias}
 
     @classmethod
     def from_dict(cls, d: dict, features: tuple[str, ...]) -> "Logistic":
+        """A model saved by ``to_dict``.
+
+        Args:
+            d: the saved model.
+            features: the features the code computes; the saved model must use exactly these.
+
+        Raises:
+            ValueError: the model was fitted on other features.
+        """
         if tuple(d["features"]) != features:
             raise ValueError(f"it was fitted on other features ({d['features']})")
         return cls(features, tuple(float(w) for w in d["weights"]), float(d["bias"]))
@@ -72,6 +92,16 @@ class Logistic:
 
 @dataclass(frozen=True)
 class Calibration:
+    """The two fitted models and the status thresholds.
+
+    Args:
+        selection: scores each candidate sentence: is it evidence for the question?
+        answerable: gives the confidence that the article answers the question.
+        threshold: the confidence from which a question is answered.
+        partial_threshold: the confidence from which it is partly answered; below it, not covered.
+        fitted_on: what the models were fitted on, for the record.
+    """
+
     selection: Logistic
     answerable: Logistic
     threshold: float = 0.5
@@ -79,14 +109,17 @@ class Calibration:
     fitted_on: str = ""
 
     def confidence(self, features: dict[str, float]) -> float:
+        """The probability that the article answers the question (QUESTION_FEATURES values)."""
         return self.answerable.probability(features)
 
     def status(self, confidence: float) -> str:
+        """The answer status for ``confidence``: answered, partial or not covered."""
         if confidence >= self.threshold:
             return records.ANSWERED
         return records.PARTIAL if confidence >= self.partial_threshold else records.NOT_COVERED
 
     def to_dict(self) -> dict:
+        """The calibration as JSON-ready data, as ``load`` reads it."""
         return {"selection": self.selection.to_dict(), "answerable": self.answerable.to_dict(),
                 "threshold": self.threshold, "partial_threshold": self.partial_threshold,
                 "fitted_on": self.fitted_on}
@@ -113,13 +146,28 @@ def _logistic(rows: list[dict[str, float]], labels: list[bool], features: tuple[
 
 
 def fit_selection(sentences: list[dict[str, float]], labels: list[bool]) -> Logistic:
-    """Sentence rows (SENTENCE_FEATURES) of answerable questions; label: is evidence."""
+    """Fit the sentence selection model.
+
+    Args:
+        sentences: one row of SENTENCE_FEATURES per candidate sentence of answerable questions.
+        labels: for each row, whether the sentence is evidence.
+    """
     return _logistic(sentences, labels, SENTENCE_FEATURES)
 
 
 def fit_answerable(selection: Logistic, questions: list[dict[str, float]], labels: list[bool],
                    fitted_on: str) -> Calibration:
-    """Question rows (QUESTION_FEATURES, computed with ``selection``); label: answerable."""
+    """Fit the answerability model and set the thresholds.
+
+    The partial threshold is the highest (at most ``threshold``) that leaves at most
+    NOT_COVERED_TARGET of the answerable questions below it.
+
+    Args:
+        selection: the fitted selection model the question rows were computed with.
+        questions: one row of QUESTION_FEATURES per question.
+        labels: for each row, whether the article answers the question.
+        fitted_on: what the models were fitted on, kept in the calibration.
+    """
     answerable = _logistic(questions, labels, QUESTION_FEATURES)
     cal = Calibration(selection, answerable, fitted_on=fitted_on)
     covered = sorted(cal.confidence(r) for r, y in zip(questions, labels, strict=True) if y)
@@ -130,6 +178,7 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
 
 
 def save(cal: Calibration, path: Path) -> None:
+    """Write ``cal`` to ``path`` as JSON, as ``load`` reads it."""
     path.write_text(json.dumps(cal.to_dict(), indent=2) + "\n", encoding="utf-8")
 
 

@@ -104,6 +104,12 @@ def chunk_document(doc: Document, max_chars: int, first_id: int = 0) -> list[Chu
 
 
 def chunk_documents(docs: list[Document], max_chars: int) -> list[Chunk]:
+    """Chunks of every document in turn, with ids numbered from 0 across them all.
+
+    Args:
+        docs: the corpus documents.
+        max_chars: the most characters a chunk (and a sentence) may hold.
+    """
     chunks: list[Chunk] = []
     for doc in docs:
         chunks.extend(chunk_document(doc, max_chars, first_id=len(chunks)))

@@ -64,6 +64,7 @@ def printable(text: str) -> str:
 
 class _PrintableFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        """The record formatted as usual, with control characters escaped."""
         return printable(super().format(record))
 
 
@@ -73,6 +74,14 @@ def say(message: str = "", file=None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``assistant`` command line; errors become one line on stderr, not a traceback.
+
+    Args:
+        argv: the arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit code: 0 on success, 1 on an error, 130 when interrupted, 141 on a closed pipe.
+    """
     args = _parser().parse_args(argv)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_PrintableFormatter("assistant: %(message)s"))

@@ -111,6 +111,7 @@ class Settings:
 
     @property
     def max_file_bytes(self) -> int:
+        """``max_file_mb`` in bytes."""
         return self.max_file_mb * 1024 * 1024
 
     @classmethod
@@ -126,6 +127,7 @@ class Settings:
         return cls(**values)
 
     def with_(self, **changes: Any) -> "Settings":
+        """A copy with the given fields changed (and checked again)."""
         return replace(self, **changes)
 
 

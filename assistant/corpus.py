@@ -34,6 +34,8 @@ _SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A body paragraph of a document: ``text[start:end]`` of ``source``, under ``section``."""
+
     source: str
     start: int
     end: int
@@ -42,6 +44,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Unreadable:
+    """A corpus file that was skipped, and why (``reason``), to report it by name."""
+
     source: str
     reason: str
     sha256: str = ""  # of its bytes, when they could be read

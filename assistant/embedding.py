@@ -32,7 +32,13 @@ class Embedder(Protocol):
         ...
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        """One normalised float32 row per text, in order."""
+        """One normalised float32 row per text, in order.
+
+        Args:
+            texts: the texts to embed.
+            batch_size: texts per model call.
+            progress: show a progress bar.
+        """
         ...
 
     def export_onnx(self, folder: Path) -> dict:
@@ -101,6 +107,11 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
+        """The length of every vector; loads the model.
+
+        Raises:
+            ModelError: the model cannot be loaded.
+        """
         model = self._load()
         get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get())
@@ -112,6 +123,16 @@ class SentenceTransformerEmbedder:
         return export(self._load(), self.embed, self.name, folder)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """One normalised float32 row per text, in order; loads the model on first use.
+
+        Args:
+            texts: the texts to embed.
+            batch_size: texts per model call.
+            progress: show a progress bar.
+
+        Raises:
+            ModelError: the model cannot be loaded.
+        """
         model = self._load()
         with self._encode_lock:  # a fast tokenizer raises "Already borrowed" if shared by threads
             vecs = model.encode(

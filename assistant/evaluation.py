@@ -38,6 +38,7 @@ TWO_TURN_KINDS = ("followup", "topic_change")
 # ---- metrics on one ranking, pure functions --------------------------------------------
 
 def overlaps(a: Span, b: Span) -> bool:
+    """Whether two (start, end) spans share at least one character."""
     return max(a[0], b[0]) < min(a[1], b[1])
 
 
@@ -55,6 +56,7 @@ def hit_at(ranked: list[set[int]], gold: set[int], k: int) -> bool:
 
 
 def reciprocal_rank(ranked: list[set[int]], gold: set[int], k: int = 10) -> float:
+    """1 / the rank of the first group holding a gold item, 0 when none of the first k does."""
     for i, group in enumerate(ranked[:k], 1):
         if group & gold:
             return 1.0 / i
@@ -73,6 +75,7 @@ def ndcg_at(ranked: list[set[int]], gold: set[int], k: int, all_groups: list[set
 
 
 def fact_recall(text: str, facts: list[str]) -> float:
+    """Share of ``facts`` that appear in ``text``, ignoring case and quote style (1 with no facts)."""
     if not facts:
         return 1.0
     low = _fold(text)
@@ -94,6 +97,7 @@ def short_answer_right(short: str, facts: list[str]) -> bool:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values`` by the nearest-rank method; 0 when empty."""
     if not values:
         return 0.0
     s = sorted(values)
@@ -104,6 +108,8 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass
 class GoldQuestion:
+    """One question of a gold set, with the evidence and facts a right answer holds."""
+
     id: str
     kind: str  # answerable | unanswerable | followup | topic_change
     question: str
@@ -117,6 +123,7 @@ class GoldQuestion:
 
 
 def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
+    """The gold questions in the JSON-lines file ``path`` (blind or legacy format)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -147,10 +154,23 @@ def _sentence_ids(index) -> tuple[dict[tuple[str, Span], int], list[set[int]]]:
 
 
 def gold_sentences(q: GoldQuestion, sent_ids: dict[tuple[str, Span], int]) -> set[int]:
+    """The ids of the indexed sentences that overlap an evidence span of ``q``.
+
+    Args:
+        q: the gold question.
+        sent_ids: the id of every indexed sentence, by (source, span).
+    """
     return {i for (src, sp), i in sent_ids.items() for (gsrc, gsp) in q.evidence if src == gsrc and overlaps(sp, gsp)}
 
 
 def citation_valid(c, corpus_dir: Path, cache: dict[str, str]) -> bool:
+    """Whether a citation's text is the corpus file's text at its offsets, with its sentences inside it.
+
+    Args:
+        c: the citation.
+        corpus_dir: the corpus folder its source is relative to.
+        cache: texts already read, by source; filled as files are read.
+    """
     if c.source not in cache:
         cache[c.source] = read_source(corpus_dir / c.source)
     text = cache[c.source]
@@ -158,6 +178,7 @@ def citation_valid(c, corpus_dir: Path, cache: dict[str, str]) -> bool:
 
 
 def cited_chars(a: Answer) -> int:
+    """How many characters the quoted sentences of an answer hold."""
     return sum(e - s for c in a.citations for s, e in c.sentences)
 
 
@@ -183,7 +204,14 @@ def _history(assistant, q: GoldQuestion, mode: str) -> list[dict] | None:
 
 
 def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", name: str = "") -> dict:
-    """Run ``questions`` through ``assistant`` in ``mode``; metrics + one row per question."""
+    """Run ``questions`` through ``assistant`` in ``mode``; metrics + one row per question.
+
+    Args:
+        assistant: the Assistant to evaluate.
+        questions: the gold questions.
+        mode: the retrieval mode.
+        name: a label for the run, kept in the result.
+    """
     from .retrieval import retrieve
 
     index = assistant.index
@@ -234,6 +262,7 @@ def _mean(rows: list[dict], key: str) -> float:
 
 
 def summarise(rows: list[dict]) -> dict:
+    """The metrics of a run from its per-question rows (as ``evaluate`` makes them)."""
     ans = [r for r in rows if r["kind"] == "answerable"]
     una = [r for r in rows if r["kind"] == "unanswerable"]
     two = [r for r in rows if r["kind"] in TWO_TURN_KINDS]

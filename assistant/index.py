@@ -78,6 +78,7 @@ def expected_manifest(settings: Settings, embedder: Embedder, corpus: dict[str, 
 
 
 def sentence_rows(chunks: list[Chunk]) -> list[int]:
+    """For each chunk, the row of its first sentence among all the chunks' sentences."""
     rows, n = [], 0
     for c in chunks:
         rows.append(n)
@@ -86,6 +87,7 @@ def sentence_rows(chunks: list[Chunk]) -> list[int]:
 
 
 def sentence_texts(chunks: list[Chunk]) -> list[str]:
+    """The text of every sentence of every chunk, in order (one row each, as ``sentence_rows`` counts)."""
     return [c.text[s - c.start : e - c.start] for c in chunks for s, e in c.sentences]
 
 

@@ -48,6 +48,7 @@ class Lexical:
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> "Lexical":
+        """Index ``texts``, tokenized as ``tokenize`` does."""
         bm25 = _bm25s().BM25()
         # Token ids straight from the tokenizer: handing bm25s strings makes it map every
         # token to an id again, holding both forms at once (250 MB more for a 50 MB corpus).
@@ -56,14 +57,17 @@ class Lexical:
         return cls(bm25)
 
     def save(self, folder: Path) -> None:
+        """Write the index into ``folder``."""
         self._bm25.save(str(folder), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path) -> "Lexical":
+        """An index written by ``save``."""
         return cls(_bm25s().BM25.load(str(folder), show_progress=False, verbosity=0))
 
     @property
     def size(self) -> int:
+        """The number of indexed documents."""
         return int(self._bm25.scores["num_docs"])
 
     def scores(self, tokens: list[str]) -> np.ndarray:

@@ -113,7 +113,16 @@ def export_entry(embedder, folder: Path) -> dict:
 
 
 def reuse_export(previous: Path, entry: dict, folder: Path) -> bool:
-    """Hard-link (or copy) an intact earlier export described by ``entry`` into ``folder``."""
+    """Hard-link (or copy) an intact earlier export described by ``entry`` into ``folder``.
+
+    Args:
+        previous: the earlier index version's folder.
+        entry: the manifest entry of its export.
+        folder: where the export goes in the new version.
+
+    Returns:
+        True when the export was reused; False when it cannot be, with no partial copy left behind.
+    """
     if "probe_vector" not in entry:
         return False
     try:
@@ -160,6 +169,7 @@ class OnnxEmbedder:
 
     @property
     def dimension(self) -> int:
+        """The length of every vector."""
         return self._dim
 
     def export_onnx(self, folder: Path) -> dict:
@@ -167,6 +177,13 @@ class OnnxEmbedder:
         raise ExportError("an ONNX runner cannot be exported again", retry=False)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """One float32 row per text, in order (L2-normalised when the export says so).
+
+        Args:
+            texts: the texts to embed.
+            batch_size: texts per onnxruntime call.
+            progress: accepted for the Embedder protocol; no progress is shown.
+        """
         out = []
         for i in range(0, len(texts), batch_size):
             with self._lock:

@@ -57,8 +57,16 @@ class AnswerParams:
 
 @dataclass(frozen=True)
 class Params:
+    """All the tuning values.
+
+    Args:
+        retrieval: the retrieval stage's values.
+        answer: the answer stage's values.
+    """
+
     retrieval: RetrievalParams = field(default_factory=RetrievalParams)
     answer: AnswerParams = field(default_factory=AnswerParams)
 
     def to_dict(self) -> dict:
+        """The values as nested dicts, as ``assistant eval`` records them."""
         return asdict(self)

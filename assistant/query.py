@@ -50,6 +50,8 @@ _INSTRUCTION = re.compile(
 
 @dataclass(frozen=True)
 class Question:
+    """A question after ``clean``."""
+
     text: str  # cleaned question
     notice: str  # what was done to it, for the reader ("" if nothing)
 
@@ -96,6 +98,7 @@ def names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
 
 
 def has_words(text: str) -> bool:
+    """Whether ``text`` holds at least one word."""
     return bool(_WORD.search(text))
 
 
@@ -106,6 +109,7 @@ def needs_context(question: str) -> bool:
 
 
 def last_user_question(history: list[dict] | None) -> str:
+    """The last user message of ``history`` (messages format) that holds words; "" if none."""
     for turn in reversed(history or []):
         if isinstance(turn, dict) and turn.get("role") == "user":
             content = turn.get("content")

@@ -35,12 +35,14 @@ class Chunk:
     sentences: tuple[Span, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """The chunk as JSON-ready data, as ``from_dict`` reads it."""
         d = asdict(self)
         d["sentences"] = [list(s) for s in self.sentences]
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Chunk":
+        """A chunk saved by ``to_dict`` (as read from ``chunks.jsonl``)."""
         return cls(
             id=int(d["id"]),
             source=str(d["source"]),
@@ -75,6 +77,7 @@ class Citation:
     sentences: list[Span] = field(default_factory=list)  # the sentences the answer used
 
     def to_dict(self) -> dict[str, Any]:
+        """The citation as JSON-ready data."""
         d = asdict(self)
         d["sentences"] = [list(s) for s in self.sentences]
         return d
@@ -119,6 +122,7 @@ class Answer:
             raise ValueError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON-ready data (what ``WebApp.ask`` returns and the browser stores)."""
         return {
             "text": self.text,
             "status": self.status,

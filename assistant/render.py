@@ -59,6 +59,7 @@ def shorten(text: str, limit: int = 300) -> str:
 
 
 def is_low_confidence(a: Answer) -> bool:
+    """Whether ``a`` is answered but with a confidence below LOW_CONFIDENCE."""
     return a.status == records.ANSWERED and a.confidence < LOW_CONFIDENCE
 
 

@@ -123,6 +123,12 @@ def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
 
 
 def plot(results: list[dict], path: Path) -> None:
+    """Chart the pooled cross-validation figures of each mode, and the status per question kind.
+
+    Args:
+        results: one ``cross_validate`` result per mode.
+        path: the image file to write.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -164,6 +170,18 @@ def _gold(path: Path) -> list[GoldQuestion]:
 
 
 def run_eval(settings: Settings, args) -> int:
+    """``assistant eval``: cross-validate (or run the legacy set), print the tables, save the results.
+
+    Args:
+        settings: where the corpus and index are, and the model.
+        args: the parsed ``eval`` arguments (``gold``, ``mode``, ``calibrate``, ``json``, ``plot``).
+
+    Returns:
+        The exit code, 0.
+
+    Raises:
+        ConfigError: the gold questions are not here (not run from a checkout).
+    """
     from .answering import Assistant
 
     t0 = time.perf_counter()

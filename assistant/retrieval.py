@@ -29,6 +29,7 @@ class Retrieval:
 
 
 def normalise(scores: np.ndarray) -> np.ndarray:
+    """``scores`` divided by their maximum; all zeros when no score is positive."""
     top = float(scores.max(initial=0.0))
     return scores / top if top > 0 else np.zeros_like(scores)
 
@@ -45,7 +46,15 @@ def dense_scores(vector: np.ndarray, index: Index, ids: np.ndarray) -> np.ndarra
 
 
 def candidates(vector: np.ndarray, lexical: np.ndarray, index: Index, mode: str, pool: int) -> np.ndarray:
-    """Passage ids worth scoring exactly: FAISS's nearest and BM25's best, as the mode needs."""
+    """Passage ids worth scoring exactly: FAISS's nearest and BM25's best, as the mode needs.
+
+    Args:
+        vector: the normalised query embedding.
+        lexical: the BM25 score of every passage.
+        index: the loaded index.
+        mode: ``hybrid``, ``dense`` or ``lexical``.
+        pool: how many candidates to take from each retriever.
+    """
     found: list[np.ndarray] = []
     if mode != "lexical":
         _, ids = index.passages.search(vector.reshape(1, -1).astype(np.float32), pool)

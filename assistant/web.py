@@ -144,6 +144,7 @@ def answer_from_dict(d: Any) -> Answer:
 
 
 def turn_to_dict(t: Turn) -> dict:
+    """A turn as JSON-ready data, as stored in the browser and read by ``load_turns``."""
     return {"id": t.id, "question": t.question, "answer": t.answer.to_dict(), "vote": t.vote}
 
 
@@ -215,11 +216,18 @@ class WebApp:
         return [c for c in citations if self._texts.get(c.source, "")[c.start:c.end] == c.text]
 
     def article_html(self, turns: list[Turn]) -> str:
+        """The Article tab, with the sentences the latest and earlier answers cited marked."""
         latest = self._checked(turns[-1].answer.citations) if turns else []
         earlier = self._checked([c for t in turns[:-1] for c in t.answer.citations])
         return render_articles(self.articles, latest, earlier)
 
     def chat_html(self, turns: list[Turn], pending: tuple[str, str] | None = None) -> str:
+        """The conversation as HTML.
+
+        Args:
+            turns: the finished turns, oldest first.
+            pending: (question, answer HTML) of a turn still being revealed, if any.
+        """
         return render_conversation(turns, self.limit, pending)
 
     def ask(self, question: str) -> dict:
@@ -326,6 +334,7 @@ element.addEventListener('click', (ev) => {
 
 
 def static_text(name: str) -> str:
+    """The text of a file in the package's ``static/`` folder."""
     return (STATIC / name).read_text(encoding="utf-8")
 
 
@@ -512,6 +521,7 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int | None = 7860, *, 
 
 
 def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (``localhost`` or a loopback address)."""
     if host == "localhost":
         return True
     try:
