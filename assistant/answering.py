@@ -413,13 +413,14 @@ class Assistant:
         main = counts.most_common(1)[0][0].lower() if counts else ""
         return [n for n in names(question, known) if n.lower() != main]
 
-    def fitting_readings(self, question: str, history: list[dict] | None = None) -> list[Analysis] | None:
-        """The readings of one question as answer() would analyse them; None for the questions
-        answer() turns away before searching (empty, or instructions to the assistant)."""
+    def fitting_readings(self, question: str, history: list[dict] | None = None,
+                         mode: str | None = None) -> list[Analysis] | None:
+        """The readings of one question as answer() would analyse them in ``mode``; None for
+        the questions answer() turns away before searching (empty, or instructions)."""
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text) or is_instruction(q.text):
             return None
-        return self.readings(q.text, history)
+        return self.readings(q.text, history, mode)
 
 
 def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:

@@ -196,7 +196,8 @@ def sentence_precision(a: Answer, q: GoldQuestion) -> float:
     return sum(any(src == gsrc and overlaps(sp, gsp) for gsrc, gsp in q.evidence) for src, sp in quoted) / len(quoted)
 
 
-def _history(assistant, q: GoldQuestion, mode: str) -> list[dict] | None:
+def history(assistant, q: GoldQuestion, mode: str | None = None) -> list[dict] | None:
+    """The conversation before a two-turn question: its first turn and the answer to it."""
     if not q.first:
         return None
     first = assistant.answer(q.first, mode=mode)
@@ -220,9 +221,9 @@ def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", nam
     cache: dict[str, str] = {}
     rows = []
     for q in questions:
-        history = _history(assistant, q, mode)
+        turns = history(assistant, q, mode)
         t0 = time.perf_counter()
-        a = assistant.answer(q.question, history, mode=mode)
+        a = assistant.answer(q.question, turns, mode=mode)
         ms = (time.perf_counter() - t0) * 1000
         row = {"id": q.id, "kind": q.kind, "fold": q.fold, "topic": q.topic or q.category, "category": q.category,
                "question": q.question, "first": q.first, "query": a.query, "status": a.status,

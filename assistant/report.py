@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from .config import MODES, Settings
-from .evaluation import BLIND, LEGACY, GoldQuestion, evaluate, load_gold, overlaps, summarise
+from .evaluation import BLIND, LEGACY, GoldQuestion, evaluate, history, load_gold, overlaps, summarise
 
 FOLDS = 5
 # (key, header, format, higher is better)
@@ -50,18 +50,11 @@ def statuses(summary: dict) -> str:
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=False)) for r in [head] + body)
 
 
-def _history(assistant, q: GoldQuestion) -> list[dict] | None:
-    if not q.first:
-        return None
-    first = assistant.answer(q.first)
-    return [{"role": "user", "content": q.first}, {"role": "assistant", "content": first.text}]
-
-
-def analyses(assistant, gold: list[GoldQuestion]) -> dict[str, list]:
+def analyses(assistant, gold: list[GoldQuestion], mode: str | None = None) -> dict[str, list]:
     """Every question's readings (id -> analyses), before any fitted model is applied."""
     out = {}
     for q in gold:
-        readings = assistant.fitting_readings(q.question, _history(assistant, q))
+        readings = assistant.fitting_readings(q.question, history(assistant, q, mode), mode)
         if readings is not None:  # answer() refuses the rest before any model is asked
             out[q.id] = readings
     return out
@@ -93,7 +86,7 @@ def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str):
 
 def cross_validate(assistant, gold: list[GoldQuestion], mode: str, folds: int = FOLDS) -> dict:
     """Fit on k-1 folds, answer the held-out fold; figures per fold, pooled, mean, worst."""
-    readings = analyses(assistant, gold)
+    readings = analyses(assistant, gold, mode)
     per_fold, pooled_rows = [], []
     for f in range(folds):
         held = [q for q in gold if q.fold == f]
