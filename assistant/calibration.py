@@ -33,6 +33,9 @@ SENTENCE_FEATURES = (
     "cosine",  # the sentence's cosine with the query
     "bm25",  # the sentence's BM25 with the query, as a share of the best sentence's
     "passage",  # its passage's fused retrieval score, as a share of the best passage's
+    "words",  # the mean, over the question's content words, of its closest word's similarity (wordmatch)
+    "previous",  # the cosine with the query of the sentence just before it in its document
+    "next",  # the cosine with the query of the sentence just after it
     "kind",  # 1 if it holds the asked-for kind (date, amount, name...), 0 if not or none asked
     "names",  # share of the names the question gives that it contains (1 when none)
 )
@@ -175,6 +178,14 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
     cut = covered[int(NOT_COVERED_TARGET * len(covered))] if covered else cal.threshold
     bar = math.floor(min(cal.threshold, cut) * 1e6) / 1e6  # rounded down: the row at the cut stays above it
     return Calibration(selection, answerable, cal.threshold, bar, fitted_on)
+
+
+def blank() -> Calibration:
+    """Zero weights on the features the code computes: what ``assistant eval --calibrate``
+    analyses with before it fits (no fitted model is read by the analysis), so a shipped file
+    fitted on older features does not stop the fit that replaces it."""
+    return Calibration(Logistic(SENTENCE_FEATURES, (0.0,) * len(SENTENCE_FEATURES), 0.0),
+                       Logistic(QUESTION_FEATURES, (0.0,) * len(QUESTION_FEATURES), 0.0), fitted_on="nothing")
 
 
 def save(cal: Calibration, path: Path) -> None:
