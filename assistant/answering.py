@@ -421,14 +421,17 @@ class Assistant:
         if status == records.ANSWERED:
             # The best-ranked quoted sentence that supports a short answer leads (and is quoted
             # first). A name has its title and side to check against; a figure or a date has
-            # nothing but its sentence, so only the best sentence may give one.
+            # nothing but its sentence, so only the best sentence may give one. When another
+            # quoted sentence offers a different one ("200,000 models" beside "more than 10 new
+            # models"), the quotes disagree and neither is asserted in bold.
             reranker = self.reranker if ap.use_reranker else None
-            for i, c in enumerate(chosen if a.kind == PERSON else chosen[:1]):
-                asked = self.asked_names(question, c.passage.chunk.source)
-                short = lead_answer(question, query, c.text, reranker, asked)
-                if short:
-                    chosen = [c] + chosen[:i] + chosen[i + 1:]
-                    break
+            offered = [(i, c, lead_answer(question, query, c.text, reranker,
+                                          self.asked_names(question, c.passage.chunk.source)))
+                       for i, c in enumerate(chosen)]
+            offered = [(i, c, x) for i, c, x in offered if x]
+            if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1:
+                i, c, short = offered[0]
+                chosen = [c] + chosen[:i] + chosen[i + 1:]
         lines, citations = cite(chosen)
         if short:
             lines = [f"{short} [1]", ""] + lines
