@@ -33,7 +33,7 @@ from . import records
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import PERSON, answer_kind, has_kind, lead_answer
+from .extract import PERSON, answer_kind, has_kind, lead_answer, supports
 from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
@@ -42,7 +42,6 @@ from .query import capitalised_words, clean, has_words, is_instruction, names, r
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, normalise, retrieve
-from .wordmatch import WordVectors, content_words, match
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +95,9 @@ def first_stage(r: Retrieval, index: Index, passages: int, weights: tuple[float,
     out = []
     for p in r.passages[:passages]:
         row0 = index.sentence_rows[p.chunk.id]
-        rows = range(row0, row0 + len(p.chunk.sentences))
         cosines = np.asarray(index.sentence_vectors[row0 : row0 + len(p.chunk.sentences)]) @ r.vector
-        context = neighbour_cosines(index, p.chunk.id, r.vector)
         for j, (s, e) in enumerate(p.chunk.sentences):
-            x = {"cosine": float(cosines[j]), "bm25": float(sent_lex[rows[j]]), "passage": p.score / top,
-                 "previous": context[j][0], "next": context[j][1]}
+            x = {"cosine": float(cosines[j]), "bm25": float(sent_lex[row0 + j]), "passage": p.score / top}
             score = weights[0] * x["cosine"] + weights[1] * x["bm25"] + weights[2] * x["passage"]
             text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
             out.append(Candidate(p, (s, e), text, score, x))
@@ -109,28 +105,13 @@ def first_stage(r: Retrieval, index: Index, passages: int, weights: tuple[float,
     return out
 
 
-def neighbour_cosines(index: Index, chunk_id: int, vector: np.ndarray) -> list[tuple[float, float]]:
-    """For each sentence of chunk ``chunk_id``, the cosines with ``vector`` of the sentences
-    just before and just after it in its document, across chunk edges (0 at a document's
-    ends). What a sentence says often rests on the one before it ("That includes the all-new
-    LEAF..." after "In North America, more than 10 new models..."), so the selection model
-    reads where a sentence stands as well as what it says."""
-    chunk = index.chunks[chunk_id]
-    n = len(chunk.sentences)
-    first = index.sentence_rows[chunk_id]
-    has_prev = chunk_id > 0 and index.chunks[chunk_id - 1].source == chunk.source
-    has_next = chunk_id + 1 < len(index.chunks) and index.chunks[chunk_id + 1].source == chunk.source
-    lo, hi = first - has_prev, first + n - 1 + has_next
-    cos = [float(c) for c in np.asarray(index.sentence_vectors[lo : hi + 1]) @ vector]
-    cos = ([] if has_prev else [0.0]) + cos + ([] if has_next else [0.0])  # cos[j + 1] is sentence j's
-    return [(cos[j], cos[j + 2]) for j in range(n)]
-
-
-def rerank(query: str, cands: list[Candidate], reranker: Reranker | None, n: int, kind: str,
+def rerank(question: str, query: str, cands: list[Candidate], reranker: Reranker | None, n: int,
            asked: dict[str, list[str]]) -> list[Candidate]:
     """The first ``n`` candidates with the reranker's logit (0 without one) and the question's
-    cues added. ``asked``: for each source, the names the question gives (less its subject)."""
-    head = cands[:n]
+    cues added: whether each offers the asked-for kind under the question's constraints
+    (``extract.supports``) and holds its names. ``asked``: for each source, the names the
+    question gives (less its subject)."""
+    head, kind = cands[:n], answer_kind(question)
     probs = (reranker.score([query] * len(head), [c.text for c in head]) if reranker is not None
              else np.full(len(head), 0.5, dtype=np.float32))
     probs = np.clip(probs, 1e-4, 1 - 1e-4)
@@ -139,6 +120,7 @@ def rerank(query: str, cands: list[Candidate], reranker: Reranker | None, n: int
         wanted = asked.get(c.passage.chunk.source, [])
         low = c.text.lower()
         x = c.x | {"rerank_logit": float(np.log(p / (1 - p))), "kind": float(bool(kind) and has_kind(kind, [c.text])),
+                   "supports": float(supports(question, query, c.text, wanted)),
                    "names": sum(n.lower() in low for n in wanted) / len(wanted) if wanted else 1.0}
         out.append(replace(c, x=x))
     return out
@@ -171,8 +153,11 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
     """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
-    return cands, a.signals | {"best": best.prob if best else 0.0,
-                               "kind_missing": float(bool(a.kind) and (best is None or not best.x["kind"])),
+    # A person asked for with a title, side or company ("Honda's CEO") is missing when no
+    # top sentence names one that fits, whoever the best sentence names.
+    missing = bool(a.kind) and (best is None or not best.x["kind"]
+                                or a.kind == PERSON and not any(c.x["supports"] for c in cands))
+    return cands, a.signals | {"best": best.prob if best else 0.0, "kind_missing": float(missing),
                                "names_missing": 1.0 - best.x["names"] if best else 1.0}
 
 
@@ -267,14 +252,13 @@ class Assistant:
         self.live = LiveIndex(self.settings, self.embedder, background=refresh)
         self._query_embedder: Embedder | None = None
         self._nouns: tuple[int, dict[str, Counter[str]]] | None = None  # (id of the index, proper nouns)
-        self._word_vectors: WordVectors | None = None
         self._lock = threading.Lock()
 
     def with_params(self, params: Params | None = None, calibration: calib.Calibration | None = None) -> "Assistant":
         """Another Assistant sharing this one's loaded model and index (for tuning and CV)."""
         other = Assistant(self.settings, self.embedder, calibration or self.calibration,
                           params or self.params, self._reranker)
-        other.live, other._query_embedder, other._word_vectors = self.live, self.query_embedder, self.word_vectors
+        other.live, other._query_embedder = self.live, self.query_embedder
         return other
 
     @property
@@ -366,28 +350,11 @@ class Assistant:
         t1 = time.perf_counter()
         kind = answer_kind(question)
         asked = {src: self.asked_names(question, src) for src in {p.chunk.source for p in r.passages}}
-        head = self.match_words(query, first_stage(r, index, ap.sentence_passages, ap.first_stage)[: ap.rerank_sentences])
-        cands = rerank(query, head, self.reranker if ap.use_reranker else None, ap.rerank_sentences, kind, asked)
+        cands = rerank(question, query, first_stage(r, index, ap.sentence_passages, ap.first_stage),
+                       self.reranker if ap.use_reranker else None, ap.rerank_sentences, asked)
         t2 = time.perf_counter()
         return Analysis(question, query, r, cands, kind, signals(question, r, index),
                         {"retrieval_ms": round((t1 - t0) * 1000, 2), "rerank_ms": round((t2 - t1) * 1000, 2)})
-
-    def match_words(self, query: str, cands: list[Candidate]) -> list[Candidate]:
-        """``cands`` with their soft word match with ``query`` (``wordmatch.match``)."""
-        qwords, *swords = content_words([query] + [c.text for c in cands])
-        vectors = self.word_vectors.get(qwords + [w for ws in swords for w in ws])
-        scores = match(qwords, swords, vectors, self.params.answer.word_floor)
-        return [replace(c, x=c.x | {"words": w}) for c, w in zip(cands, scores, strict=True)]
-
-    @property
-    def word_vectors(self) -> WordVectors:
-        """The word vectors soft word matching reads, embedded by the query model on first sight."""
-        if self._word_vectors is None:
-            embedder = self.query_embedder
-            with self._lock:
-                if self._word_vectors is None:
-                    self._word_vectors = WordVectors(embedder)
-        return self._word_vectors
 
     def readings(self, question: str, history: list[dict] | None, mode: str | None = None,
                  k: int | None = None) -> list[Analysis]:

@@ -33,15 +33,13 @@ SENTENCE_FEATURES = (
     "cosine",  # the sentence's cosine with the query
     "bm25",  # the sentence's BM25 with the query, as a share of the best sentence's
     "passage",  # its passage's fused retrieval score, as a share of the best passage's
-    "words",  # the mean, over the question's content words, of its closest word's similarity (wordmatch)
-    "previous",  # the cosine with the query of the sentence just before it in its document
-    "next",  # the cosine with the query of the sentence just after it
     "kind",  # 1 if it holds the asked-for kind (date, amount, name...), 0 if not or none asked
     "names",  # share of the names the question gives that it contains (1 when none)
 )
 QUESTION_FEATURES = (
     "best",  # the selection probability of the best sentence
-    "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks
+    "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks,
+    # or for a person whom no top sentence names with the title, side and names asked
     "names_missing",  # share of the names the question gives ("Honda's CEO") that the best sentence lacks
     "passage_cosine",  # cosine of the query with the top passage
     "known_terms",  # share of the question's content words that occur anywhere in the corpus

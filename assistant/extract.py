@@ -157,6 +157,18 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     return found[best][0] if probs[best] >= SUPPORTED else ""
 
 
+def supports(question: str, query: str, sentence: str, names: list[str]) -> bool:
+    """Whether ``sentence`` offers something of the kind the question asks for that meets
+    its constraints: every name it gives (``names``), and for a person the job title and
+    side asked about; not something already in the question. False when no kind is asked.
+    ("Who is the CEO of Honda?": a sentence naming Nissan's outgoing CEO does not.)"""
+    kind = answer_kind(question)
+    if not kind or not names_met(names, sentence):
+        return False
+    return any(kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))
+               for a, b, _ in candidates(f"{question} {query}", sentence, kind))
+
+
 def has_kind(kind: str, sentences: list[str]) -> bool:
     """Whether any sentence holds something of ``kind`` (any kind counts when none is asked)."""
     if not kind:

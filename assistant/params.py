@@ -44,8 +44,6 @@ class AnswerParams:
         keep_ratio: a further sentence is quoted when its probability of answering is at
             least this share of the best one's (chosen by 5-fold CV among 0.2, 0.4, 0.6).
         closest: passages offered when the article does not cover a question.
-        word_floor: the least similarity of two words, embedded alone, that counts as a
-            match in soft word matching (``wordmatch``; chosen by 5-fold CV among 0.45-0.6).
     """
 
     sentence_passages: int = 10
@@ -55,7 +53,6 @@ class AnswerParams:
     max_sentences: int = 4
     keep_ratio: float = 0.4
     closest: int = 3
-    word_floor: float = 0.5
 
 
 @dataclass(frozen=True)
