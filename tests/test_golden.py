@@ -27,16 +27,16 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.84  # measured 0.872, margin 0.03 (retrieval alone: the ceiling for the answer)
-    assert pooled["cites_evidence"] >= 0.75  # measured 0.777, margin 0.03; target 0.92 (not met)
-    assert worst["cites_evidence"] >= 0.67  # measured 0.704, margin 0.03
-    assert pooled["fact_recall"] >= 0.73  # measured 0.758, margin 0.03; target 0.88 (not met)
+    assert pooled["cites_evidence"] >= 0.74  # measured 0.773, margin 0.03; target 0.92 (not met)
+    assert worst["cites_evidence"] >= 0.68  # measured 0.709, margin 0.03
+    assert pooled["fact_recall"] >= 0.72  # measured 0.754, margin 0.03; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.015; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.72  # measured 0.754, margin 0.03; target 0.88 (not met)
+    assert pooled["unanswerable_not_answered"] >= 0.74  # measured 0.769, margin 0.03; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.02
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -44,14 +44,14 @@ def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.90  # measured 0.926 (25 of 27), margin 0.03; target 0.97 (not met)
+    assert pooled["short_right"] >= 0.97  # measured 1.000 (23 of 23), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 20  # measured 27: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 18  # measured 23: short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.88  # measured 0.938, margin 0.05; target 0.88
+    assert pooled["followups_resolved"] >= 0.91  # measured 0.969, margin 0.06 (two of 32); target 0.88
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
     assert pooled["topic_changes_resolved"] >= 0.90  # measured 1.000, margin 0.1 (12 questions): not glued on
 
@@ -60,7 +60,7 @@ def test_the_legacy_set_is_held_out_entirely(real_assistant):
     # The shipped calibration was fitted on the blind set only: the older 114 questions are
     # a second, fully held-out test.
     s = evaluate(real_assistant, load_gold(LEGACY), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.80  # measured 0.848, margin 0.05
+    assert s["cites_evidence"] >= 0.80  # measured 0.835, margin 0.035
     assert s["citation_validity"] == 1.0
 
 
@@ -73,9 +73,17 @@ def test_the_new_ceo_is_never_the_outgoing_one(real_assistant, question):
 
 def test_hondas_ceo_is_not_in_the_article(real_assistant):
     a = real_assistant.answer("Who is the CEO of Honda?")
-    # Target: partial or not covered. Measured: "answered" (confidence 0.69) with the quote
-    # about Nissan's outgoing CEO; what holds is that no name is claimed for Honda.
+    # No top sentence names a CEO beside Honda: measured not covered (confidence 0.13).
+    assert a.status in ("partial", "not_covered") and not a.answerable
     assert a.short_answer == "" and "Makoto Uchida [" not in a.text
+
+
+def test_no_figure_is_asserted_when_the_quotes_disagree(real_assistant):
+    # The platform's 200,000 units and "more than 10 new models" are both quoted: neither is
+    # the bold answer (it was 200,000 before).
+    a = real_assistant.answer("How many new models is Nissan launching in North America?")
+    assert a.short_answer == ""
+    assert "greater than 10 new and refreshed fashions" in a.text
 
 
 def test_the_e_power_figure_is_found(real_assistant):
