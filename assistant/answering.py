@@ -33,7 +33,7 @@ from . import records
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import PERSON, answer_kind, has_kind, lead_answer, supports
+from .extract import PERSON, answer_kind, has_kind, holds_roles, lead_answer, role_holders, supports
 from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
@@ -121,6 +121,7 @@ def rerank(question: str, query: str, cands: list[Candidate], reranker: Reranker
         low = c.text.lower()
         x = c.x | {"rerank_logit": float(np.log(p / (1 - p))), "kind": float(bool(kind) and has_kind(kind, [c.text])),
                    "supports": float(supports(question, query, c.text, wanted)),
+                   "holds_roles": float(holds_roles(role_holders(question, wanted), c.text)),
                    "names": sum(n.lower() in low for n in wanted) / len(wanted) if wanted else 1.0}
         out.append(replace(c, x=x))
     return out
@@ -153,10 +154,13 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
     """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
-    # A person asked for with a title, side or company ("Honda's CEO") is missing when no
-    # top sentence names one that fits, whoever the best sentence names.
-    missing = bool(a.kind) and (best is None or not best.x["kind"]
-                                or a.kind == PERSON and not any(c.x["supports"] for c in cands))
+    # A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
+    # no top sentence names one that fits, whoever the best sentence names; so is a person the
+    # question speaks of by title ("What did Honda's CEO say?") when no top sentence names
+    # that title with that company.
+    missing = (bool(a.kind) and (best is None or not best.x["kind"]
+                                 or a.kind == PERSON and not any(c.x["supports"] for c in cands))
+               or not any(c.x["holds_roles"] for c in cands))
     return cands, a.signals | {"best": best.prob if best else 0.0, "kind_missing": float(missing),
                                "names_missing": 1.0 - best.x["names"] if best else 1.0}
 

@@ -117,6 +117,31 @@ _OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|l
                        r"step\w* down|retir\w*|ex-|before)\b", re.I)
 
 
+def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
+    """The people the question names by a job title tied to a name: ("honda", CEO pattern)
+    for "Honda's CEO", "hondas ceo", "the Honda CEO" or "the CEO of Honda".
+
+    Args:
+        question: the question.
+        names: the names it gives that count (less the article's own subject).
+    """
+    q = question.lower()
+    out = []
+    for name in names:
+        n = re.escape(name.lower())
+        for _, pattern in _ROLES:
+            if (re.search(rf"\b{n}(?:['’]?s)?\s+(?:new\s+|current\s+|former\s+)?(?:{pattern})", q)
+                    or re.search(rf"(?:{pattern})\s+(?:of|at)\s+{n}\b", q)):
+                out.append((name.lower(), pattern))
+    return out
+
+
+def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
+    """Whether ``sentence`` names each title with the name it is tied to (``role_holders``)."""
+    low = sentence.lower()
+    return all(name in low and re.search(pattern, low) for name, pattern in holders)
+
+
 def roles_met(question: str, window_text: str) -> bool:
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving)."""

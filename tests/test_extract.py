@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.extract import answer_kind, candidates, lead_answer, names_met, roles_met, window
+from assistant.extract import (answer_kind, candidates, holds_roles, lead_answer, names_met, role_holders, roles_met,
+                               supports, window)
 
 SENTENCES = [
     "The board thanked departing chairman Alan Brooks, who led the firm for a decade.",
@@ -115,3 +116,29 @@ def test_no_short_answer_for_two_questions_in_one_or_none_asked():
 def test_without_a_reranker_only_an_unambiguous_candidate_leads():
     assert lead_answer("When does she start?", "q", BOTH, None, []) == "March 3rd"
     assert lead_answer("Who is in charge?", "q", BOTH, None, []) == ""  # two names, nothing to weigh them
+
+
+@pytest.mark.parametrize("question", ["What did Honda's CEO say?", "who is hondas ceo", "Who is the CEO of Honda?",
+                                      "What does the Honda chief executive think?"])
+def test_a_person_named_by_title_and_company(question):
+    holders = role_holders(question, ["Honda"])
+    assert [name for name, _ in holders] == ["honda"]
+    # Coarse by design: a sentence with the title and the company anywhere in it counts.
+    assert holds_roles(holders, "Nissan's outgoing CEO Makoto Uchida resisted a deal with Honda's board.")
+    assert not holds_roles(holders, "Espinosa seems more flexible than outgoing CEO Makoto Uchida.")
+    assert holds_roles(holders, "Honda CEO Toshihiro Mibe said talks went on.")
+
+
+def test_a_title_not_tied_to_the_name_holds_no_one():
+    # "the old CEO, Uchida, ... with Honda": the title belongs to Uchida, not to Honda
+    assert role_holders("Why wouldn't the old CEO, Uchida, go for a deal with Honda?", ["Uchida", "Honda"]) == []
+    assert holds_roles([], "any sentence")
+
+
+def test_a_sentence_supports_a_person_only_with_the_title_side_and_names_asked():
+    incoming = "And now, with incoming CEO Ivan Espinosa taking the reins on April 1st, talks may turn."
+    outgoing = "Espinosa seems more flexible than outgoing CEO Makoto Uchida, who resisted any deal."
+    assert supports("Who is Nissan's new CEO?", "Who is Nissan's new CEO?", incoming, [])
+    assert not supports("Who is the outgoing CEO?", "Who is the outgoing CEO?", incoming, [])
+    assert not supports("Who is the CEO of Honda?", "Who is the CEO of Honda?", outgoing, ["Honda"])
+    assert not supports("Why did talks stall?", "Why did talks stall?", outgoing, [])  # no kind asked

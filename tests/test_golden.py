@@ -27,16 +27,16 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.84  # measured 0.872, margin 0.03 (retrieval alone: the ceiling for the answer)
-    assert pooled["cites_evidence"] >= 0.74  # measured 0.773, margin 0.03; target 0.92 (not met)
+    assert pooled["cites_evidence"] >= 0.74  # measured 0.777, margin 0.035; target 0.92 (not met)
     assert worst["cites_evidence"] >= 0.68  # measured 0.709, margin 0.03
-    assert pooled["fact_recall"] >= 0.72  # measured 0.754, margin 0.03; target 0.88 (not met)
+    assert pooled["fact_recall"] >= 0.72  # measured 0.758, margin 0.035; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.015; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.74  # measured 0.769, margin 0.03; target 0.88 (not met)
+    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.022, margin 0.018; target 0.03
+    assert pooled["unanswerable_not_answered"] >= 0.78  # measured 0.815, margin 0.03; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.02
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -44,9 +44,9 @@ def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.97  # measured 1.000 (23 of 23), margin 0.03; target 0.97
+    assert pooled["short_right"] >= 0.97  # measured 1.000 (24 of 24), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 18  # measured 23: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 18  # measured 24: short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
@@ -73,9 +73,16 @@ def test_the_new_ceo_is_never_the_outgoing_one(real_assistant, question):
 
 def test_hondas_ceo_is_not_in_the_article(real_assistant):
     a = real_assistant.answer("Who is the CEO of Honda?")
-    # No top sentence names a CEO beside Honda: measured not covered (confidence 0.13).
+    # No top sentence names a CEO beside Honda: measured partial (confidence 0.14).
     assert a.status in ("partial", "not_covered") and not a.answerable
     assert a.short_answer == "" and "Makoto Uchida [" not in a.text
+
+
+def test_what_a_ceo_the_article_never_names_said_is_not_answered(real_assistant):
+    # No top sentence names a CEO beside Honda (Cartier's "we never stopped talking to
+    # Honda" is Nissan's): measured partial (0.16); it was answered (0.68).
+    a = real_assistant.answer("What did Honda's CEO say about restarting merger talks with Nissan?")
+    assert a.status in ("partial", "not_covered") and a.short_answer == ""
 
 
 def test_no_figure_is_asserted_when_the_quotes_disagree(real_assistant):
