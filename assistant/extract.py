@@ -19,6 +19,9 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
+    # a size, distance or duration ("how big is the battery", "the range in miles"), not "how big a deal"
+    (NUMBER, re.compile(r"\bhow (big|large|far|fast|long|heavy)\b(?!\s+an?\s)|\bwhat size\b|"
+                        r"\bin (kwh|miles|km|kilomet(er|re)s|mpg|hours|minutes)\b", re.I)),
     (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
     (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
 ]

@@ -142,3 +142,14 @@ def test_a_sentence_supports_a_person_only_with_the_title_side_and_names_asked()
     assert not supports("Who is the outgoing CEO?", "Who is the outgoing CEO?", incoming, [])
     assert not supports("Who is the CEO of Honda?", "Who is the CEO of Honda?", outgoing, ["Honda"])
     assert not supports("Why did talks stall?", "Why did talks stall?", outgoing, [])  # no kind asked
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How big is the battery in the new Leaf, in kWh?", "number"),
+    ("What size stake is Foxconn looking to take?", "number"),
+    ("What's the EPA range in miles?", "number"),
+    ("How far can it go on electric power alone?", "number"),
+    ("How big a deal is the CEO handover?", ""),  # an idiom, not a size
+])
+def test_a_size_distance_or_unit_asks_for_a_figure(question, kind):
+    assert answer_kind(question) == kind

@@ -27,16 +27,16 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.84  # measured 0.872, margin 0.03 (retrieval alone: the ceiling for the answer)
-    assert pooled["cites_evidence"] >= 0.74  # measured 0.777, margin 0.035; target 0.92 (not met)
-    assert worst["cites_evidence"] >= 0.68  # measured 0.709, margin 0.03
-    assert pooled["fact_recall"] >= 0.72  # measured 0.758, margin 0.035; target 0.88 (not met)
+    assert pooled["cites_evidence"] >= 0.74  # measured 0.773, margin 0.033; target 0.92 (not met)
+    assert worst["cites_evidence"] >= 0.67  # measured 0.704, margin 0.034
+    assert pooled["fact_recall"] >= 0.72  # measured 0.754, margin 0.034; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.022, margin 0.018; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.78  # measured 0.815, margin 0.03; target 0.88 (not met)
+    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.014; target 0.03
+    assert pooled["unanswerable_not_answered"] >= 0.83  # measured 0.862, margin 0.03; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.02
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
