@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.extract import (answer_kind, candidates, holds_roles, lead_answer, names_met, role_holders, roles_met,
-                               supports, window)
+from assistant.extract import (
+    answer_kind,
+    candidates,
+    holds_roles,
+    lead_answer,
+    names_met,
+    role_holders,
+    roles_met,
+    supports,
+    window,
+)
 
 SENTENCES = [
     "The board thanked departing chairman Alan Brooks, who led the firm for a decade.",

@@ -93,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     model = SentenceTransformer(str(get_model_path()), device="cpu")
     sentences = article_sentences()
     print(f"{len(examples)} triples from {len(train)} articles; {len(held)} held out")
-    print("epoch 0", {"synthetic held-out top1": round(top1_synthetic(model, held), 3)} | ranks_on_article(model, sentences))
     loader = DataLoader(examples, shuffle=True, batch_size=args.batch)
     loss = losses.MultipleNegativesRankingLoss(model)
-    for epoch in range(1, args.epochs + 1):
-        model.fit(train_objectives=[(loader, loss)], epochs=1, warmup_steps=5, show_progress_bar=False)
+    for epoch in range(args.epochs + 1):
+        if epoch:
+            model.fit(train_objectives=[(loader, loss)], epochs=1, warmup_steps=5, show_progress_bar=False)
         print(f"epoch {epoch}", {"synthetic held-out top1": round(top1_synthetic(model, held), 3)}
               | ranks_on_article(model, sentences), flush=True)
     if args.save:
