@@ -391,10 +391,12 @@ class Assistant:
         short = ""
         if status == records.ANSWERED:
             # The best-ranked quoted sentence that supports a short answer leads (and is quoted
-            # first). A name has its title and side to check against; a figure or a date has
-            # nothing but its sentence, so only the best sentence may give one. When another
-            # quoted sentence offers a different one ("200,000 models" beside "more than 10 new
-            # models"), the quotes disagree and neither is asserted in bold.
+            # first). A name has its title and side to check against, so the first quoted
+            # sentence naming one who fits may lead; a figure or a date has nothing but its
+            # sentence, so only the best sentence may give one. Either way, when another quoted
+            # sentence offers a different one ("200,000 models" beside "more than 10 new
+            # models"; Espinosa beside Uchida for "who is he replacing?"), the quotes disagree
+            # and nothing is asserted in bold.
             reranker = self.reranker if ap.use_reranker else None
             offered = [(i, c, lead_answer(question, query, c.text, reranker,
                                           self.asked_names(question, c.passage.chunk.source)))

@@ -39,7 +39,8 @@ SENTENCE_FEATURES = (
 QUESTION_FEATURES = (
     "best",  # the selection probability of the best sentence
     "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks,
-    # or for a person whom no top sentence names with the title, side and names asked
+    # or for a person whom no top sentence names with the title, side and names asked, or the
+    # question speaks of someone by title and company ("Honda's CEO") no top sentence holds
     "names_missing",  # share of the names the question gives ("Honda's CEO") that the best sentence lacks
     "passage_cosine",  # cosine of the query with the top passage
     "known_terms",  # share of the question's content words that occur anywhere in the corpus
@@ -180,8 +181,10 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
 
 def blank() -> Calibration:
     """Zero weights on the features the code computes: what ``assistant eval --calibrate``
-    analyses with before it fits (no fitted model is read by the analysis), so a shipped file
-    fitted on older features does not stop the fit that replaces it."""
+    starts from, so a shipped file fitted on older features does not stop the fit that
+    replaces it. The analysis applies no model to a question itself, but the first turns of
+    the two-turn questions are answered to make their histories: ``report.calibrate`` fits
+    once from this, then again with the first fit."""
     return Calibration(Logistic(SENTENCE_FEATURES, (0.0,) * len(SENTENCE_FEATURES), 0.0),
                        Logistic(QUESTION_FEATURES, (0.0,) * len(QUESTION_FEATURES), 0.0), fitted_on="nothing")
 

@@ -19,9 +19,11 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
-    # a size, distance or duration ("how big is the battery", "the range in miles"), not "how big a deal"
-    (NUMBER, re.compile(r"\bhow (big|large|far|fast|long|heavy)\b(?!\s+an?\s)|\bwhat size\b|"
-                        r"\bin (kwh|miles|km|kilomet(er|re)s|mpg|hours|minutes)\b", re.I)),
+    # a size or distance asked for outright ("how big is the battery", "what size stake",
+    # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
+    (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy) (is|are|was|were|will)\b|"
+                        r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
+                        re.I)),
     (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
     (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
 ]
@@ -68,8 +70,19 @@ _YES_NO = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|will|would|has
 
 def _people(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each name; titles come before a name ("Chief Planning
-    Officer Jane Doe"), so a name is the last two words of a capitalised run."""
-    return [(m.start(), m.end(), " ".join(m.group().split()[-2:])) for m in _NAME.finditer(sentence)]
+    Officer Jane Doe"), so a name is the last two words of a capitalised run. A capitalised
+    common word ("With Uchida's resignation", at a sentence's start) is no part of a name,
+    nor is a possessive ending."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    out = []
+    for m in _NAME.finditer(sentence):
+        words = [re.sub(r"[’']s$", "", w) for w in m.group().split()]
+        while words and words[0].lower() in STOPWORDS_EN_PLUS:
+            words.pop(0)
+        if len(words) >= 2:
+            out.append((m.start(), m.end(), " ".join(words[-2:])))
+    return out
 
 
 WINDOW_WORDS = 8  # words either side of a candidate that the reranker reads with it
@@ -133,14 +146,16 @@ def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     for name in names:
         n = re.escape(name.lower())
         for _, pattern in _ROLES:
-            if (re.search(rf"\b{n}(?:['’]?s)?\s+(?:new\s+|current\s+|former\s+)?(?:{pattern})", q)
+            if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:(?:new|current|former|incoming|outgoing|next)\s+)?(?:{pattern})", q)
                     or re.search(rf"(?:{pattern})\s+(?:of|at)\s+{n}\b", q)):
                 out.append((name.lower(), pattern))
     return out
 
 
 def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
-    """Whether ``sentence`` names each title with the name it is tied to (``role_holders``)."""
+    """Whether ``sentence`` holds each title and the name it is tied to (``role_holders``).
+    Coarse: both anywhere in the sentence count, tied or not; a sentence with neither is
+    what this rules out ("What did Honda's CEO say?" against a quote by Nissan's officer)."""
     low = sentence.lower()
     return all(name in low and re.search(pattern, low) for name, pattern in holders)
 

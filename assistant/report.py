@@ -109,7 +109,12 @@ def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
     """Fit both models on the whole blind set and save them to ``path``."""
     from . import calibration as calib
 
-    cal = fit(gold, analyses(assistant, gold), f"all of {BLIND.parent.name}/{BLIND.name}")
+    what = f"all of {BLIND.parent.name}/{BLIND.name}"
+    cal = fit(gold, analyses(assistant, gold), what)
+    # The two-turn questions' histories are answers to their first turns: fit again with
+    # histories made by a fitted model, as answer() and the cross-validation make them.
+    assistant.calibration = cal
+    cal = fit(gold, analyses(assistant, gold), what)
     calib.save(cal, path)
     assistant.calibration = cal
     print(f"calibration fitted on the whole blind set and saved to {path}")

@@ -159,6 +159,19 @@ def test_a_sentence_supports_a_person_only_with_the_title_side_and_names_asked()
     ("What's the EPA range in miles?", "number"),
     ("How far can it go on electric power alone?", "number"),
     ("How big a deal is the CEO handover?", ""),  # an idiom, not a size
+    ("How big of a deal is the CEO handover?", ""),
+    ("How far along are the talks with Honda?", ""),
+    ("How fast is Nissan moving on electrification?", ""),
 ])
 def test_a_size_distance_or_unit_asks_for_a_figure(question, kind):
     assert answer_kind(question) == kind
+
+
+def test_a_capitalised_common_word_or_possessive_is_no_part_of_a_name():
+    sentence = "With Uchida’s resignation, incoming CEO Ivan Espinosa may reopen talks."
+    assert [c for _, _, c in candidates("Who is the incoming CEO?", sentence, "person")] == ["Ivan Espinosa"]
+
+
+def test_a_title_with_a_side_or_another_apostrophe_is_still_tied_to_the_name():
+    assert [n for n, _ in role_holders("Who is Honda‘s outgoing CEO?", ["Honda"])] == ["honda"]
+    assert [n for n, _ in role_holders("Who will be the incoming CEO of Honda?", ["Honda"])] == ["honda"]

@@ -6,7 +6,9 @@
 all-MiniLM-L6-v2 (bundled) is trained with sentence-transformers' MultipleNegativesRankingLoss
 on (question, answering sentence, another sentence of the same article) triples from
 ``training/data`` (articles about other topics, checked by ``train_reranker.check_data``).
-Every 5th article is held out. After each epoch it prints how often the held-out questions'
+Every 5th article is held out. Each epoch is its own one-epoch run of the trainer (its
+warm-up and learning-rate decay start again), so that it can be measured after each; after
+each epoch it prints how often the held-out questions'
 top sentence (by cosine, within their article) answers them, and the same for the
 assistant's blind gold questions over the article's sentences (the gold set is only read
 here, never trained on). training/MODEL_CARD.md gives what it measured and why it is not
@@ -51,7 +53,8 @@ def ranks_on_article(model, sentences: list[tuple[int, int, str]]) -> dict[str, 
     ranks = []
     for g, v in zip(gold, model.encode([g["question"] for g in gold], normalize_embeddings=True), strict=True):
         hit = np.array([any(a < e["end"] and e["start"] < b for e in g["evidence"]) for a, b, _ in sentences])
-        ranks.append(int(np.argmax(hit[np.argsort(-(s @ v))])) + 1)
+        ranked = hit[np.argsort(-(s @ v))]
+        ranks.append(int(np.argmax(ranked)) + 1 if ranked.any() else len(sentences) + 1)
     r = np.array(ranks)
     return {f"top{k}": round(float((r <= k).mean()), 3) for k in (1, 3, 5)}
 
