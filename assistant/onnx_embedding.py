@@ -37,6 +37,53 @@ PROBES = [
 ]
 
 
+TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def trace(hf, sample, output: str, path: Path, output_axes: dict[int, str]) -> list[str]:
+    """Export a transformers model to ONNX at ``path``, traced on ``sample``: its token inputs
+    in, its ``output`` ("last_hidden_state", "logits") out, batch and length left dynamic.
+
+    Args:
+        hf: the transformers model (put in eval mode here).
+        sample: the tokenizer's output for the tracing texts, as torch tensors.
+        output: the model output's attribute to export.
+        path: the .onnx file to write (its folder is created).
+        output_axes: the output's dynamic axes ({0: "batch"} for one score a text).
+
+    Returns:
+        The names of the inputs the graph takes, in order.
+    """
+    import torch
+
+    names = [n for n in TOKEN_INPUTS if n in sample]
+
+    class Output(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, *args):
+            return getattr(self.inner(**dict(zip(names, args, strict=True))), output)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {output: output_axes}
+    with _EXPORT_LOCK, torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
+        torch.onnx.export(Output(hf.eval()), tuple(sample[n] for n in names), str(path), input_names=names,
+                          output_names=[output], dynamic_axes=axes, opset_version=17, dynamo=False)
+    return names
+
+
+def save_runner_files(tokenizer, names: list[str], max_length: int, folder: Path, **extra) -> None:
+    """Write what ``open_export`` reads beside the model: tokenizer.json and config.json
+    (the window, the input names, the padding token, and ``extra`` settings)."""
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    config = {"max_length": max_length, "inputs": names, "pad_id": int(tokenizer.pad_token_id),
+              "pad_token": tokenizer.pad_token} | extra
+    (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
 def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folder: Path) -> dict:
     """Export a loaded SentenceTransformer ``model`` to ``folder`` and check it.
 
@@ -61,31 +108,10 @@ def export(model, reference: Callable[[list[str]], np.ndarray], name: str, folde
     if pooling not in ("mean", ["mean"]):
         raise ExportError(f"pooling mode {pooling!r} is not mean")
     try:
-        import torch
-
         hf, tokenizer = model[0].auto_model, model[0].tokenizer
-        sample = tokenizer(["probe text"], return_tensors="pt")
-        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-
-        class Hidden(torch.nn.Module):
-            def __init__(self, inner):
-                super().__init__()
-                self.inner = inner
-
-            def forward(self, *args):
-                return self.inner(**dict(zip(names, args, strict=True))).last_hidden_state
-
-        folder.mkdir(parents=True, exist_ok=True)
-        axes = {n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]}
-        with _EXPORT_LOCK, torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
-            torch.onnx.export(Hidden(hf.eval()), tuple(sample[n] for n in names), str(folder / "model.onnx"),
-                              input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
-                              opset_version=17, dynamo=False)
-        tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-        config = {"max_length": int(model.max_seq_length), "inputs": names, "pad_id": int(tokenizer.pad_token_id),
-                  "pad_token": tokenizer.pad_token, "normalize": kinds[2:] == ["Normalize"]}
-        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        names = trace(hf, tokenizer(["probe text"], return_tensors="pt"), "last_hidden_state",
+                      folder / "model.onnx", {0: "batch", 1: "tokens"})
+        save_runner_files(tokenizer, names, int(model.max_seq_length), folder, normalize=kinds[2:] == ["Normalize"])
     except Exception as e:  # noqa: BLE001 - exporters fail in many ways; the caller falls back to torch
         io = isinstance(e, OSError) or "No space left" in str(e)
         raise ExportError(f"export failed: {type(e).__name__}: {e}", retry=io) from e

@@ -174,31 +174,18 @@ def export(model, folder: Path, max_length: int) -> None:
     pair's score depends on its batch); the export is then checked for exactly that.
     """
     import onnxruntime as ort
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from assistant.onnx_embedding import save_runner_files, trace
+
     hf = model.model if hasattr(model, "model") else model[0].auto_model
     if hasattr(hf, "set_attn_implementation"):
         hf.set_attn_implementation("eager")  # sdpa's mask shortcuts do not survive tracing
     tokenizer = model.tokenizer
     sample = tokenizer([("a question", "a sentence"), ("a longer question here", "and a much longer sentence too")],
                        return_tensors="pt", padding=True)
-    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-
-    class Logits(torch.nn.Module):
-        def __init__(self, inner):
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, *xs):
-            return self.inner(**dict(zip(names, xs, strict=False))).logits
-
     fp32 = folder / "model-fp32.onnx"
-    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}}
-    with torch.no_grad():
-        torch.onnx.export(Logits(hf.eval()), tuple(sample[n] for n in names), str(fp32), input_names=names,
-                          output_names=["logits"], dynamic_axes=axes, opset_version=17, dynamo=False)
+    names = trace(hf, sample, "logits", fp32, {0: "batch"})
     pairs = [("who leads it?", "The new chair is Ann Lee."), ("when?", "It opens in May 2027, the city said today.")]
     single = [ort.InferenceSession(str(fp32)).run(None, dict(tokenizer([p], return_tensors="np")))[0].item()
               for p in pairs]
@@ -208,10 +195,7 @@ def export(model, folder: Path, max_length: int) -> None:
         raise SystemExit(f"export check failed: scores depend on padding ({single} vs {batch.reshape(-1)})")
     quantize_dynamic(str(fp32), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
     fp32.unlink()
-    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    config = {"max_length": max_length, "inputs": names, "pad_id": int(tokenizer.pad_token_id),
-              "pad_token": tokenizer.pad_token}
-    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    save_runner_files(tokenizer, names, max_length, folder)
 
 
 def main(argv: list[str] | None = None) -> int:
