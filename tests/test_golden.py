@@ -27,9 +27,9 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.84  # measured 0.872, margin 0.03 (retrieval alone: the ceiling for the answer)
-    assert pooled["cites_evidence"] >= 0.74  # measured 0.769, margin 0.029; target 0.92 (not met)
-    assert worst["cites_evidence"] >= 0.65  # measured 0.685, margin 0.035
-    assert pooled["fact_recall"] >= 0.72  # measured 0.750, margin 0.03; target 0.88 (not met)
+    assert pooled["cites_evidence"] >= 0.75  # measured 0.769 (0.777 before), margin 0.019; target 0.92
+    assert worst["cites_evidence"] >= 0.67  # measured 0.685, margin 0.015 (0.704 before this round)
+    assert pooled["fact_recall"] >= 0.73  # measured 0.750 (0.758 before), margin 0.02; target 0.88
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
@@ -46,7 +46,7 @@ def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
     assert pooled["short_right"] >= 0.97  # measured 1.000 (25 of 25), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 18  # measured 25: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 20  # measured 25: short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
