@@ -112,6 +112,7 @@ def rerank(question: str, query: str, cands: list[Candidate], reranker: Reranker
     (``extract.supports``) and holds its names. ``asked``: for each source, the names the
     question gives (less its subject)."""
     head, kind = cands[:n], answer_kind(question)
+    holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
     probs = (reranker.score([query] * len(head), [c.text for c in head]) if reranker is not None
              else np.full(len(head), 0.5, dtype=np.float32))
     probs = np.clip(probs, 1e-4, 1 - 1e-4)
@@ -121,7 +122,7 @@ def rerank(question: str, query: str, cands: list[Candidate], reranker: Reranker
         low = c.text.lower()
         x = c.x | {"rerank_logit": float(np.log(p / (1 - p))), "kind": float(bool(kind) and has_kind(kind, [c.text])),
                    "supports": float(supports(question, query, c.text, wanted)),
-                   "holds_roles": float(holds_roles(role_holders(question, wanted), c.text)),
+                   "holds_roles": float(holds_roles(holders.get(c.passage.chunk.source, []), c.text)),
                    "names": sum(n.lower() in low for n in wanted) / len(wanted) if wanted else 1.0}
         out.append(replace(c, x=x))
     return out
