@@ -7,7 +7,8 @@ A version folder (see ``store.py`` for the folders, locks and clean-up) holds pl
 * ``chunks.jsonl``: one Chunk per line, with its source offsets;
 * ``passages.faiss``: normalised passage vectors (inner product = cosine);
 * ``sentences.npy``: one normalised vector per sentence, in chunk order;
-* ``bm25_passages/``, ``bm25_sentences/``: bm25s indexes;
+* ``contexts.npy``: one per sentence read in its context (``context_texts``), same order;
+* ``bm25_passages/``, ``bm25_sentences/``, ``bm25_contexts/``: bm25s indexes;
 * ``onnx/``: the model exported for torch-free queries (when the embedder can be exported).
 
 An index whose manifest does not match the corpus, model or settings, whose files do not
@@ -39,7 +40,7 @@ from .store import CURRENT, Store, damaged, read_manifest, write_manifest
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: capped passages and sentences, checksummed ONNX export, marked store
+FORMAT_VERSION = 3  # 2: capped passages and sentences, checksummed ONNX export, marked store; 3: contexts
 __all__ = ["CURRENT", "FORMAT_VERSION", "Index", "build", "inspect", "load", "load_or_build", "reusable", "update"]
 
 Report = Callable[[str], None]
@@ -61,6 +62,8 @@ class Index:
     sentence_rows: list[int]  # chunk i's sentences are rows sentence_rows[i] ... + len
     bm25_passages: Lexical
     bm25_sentences: Lexical
+    context_vectors: np.ndarray  # (n_sentences, dim): each sentence read in its context
+    bm25_contexts: Lexical
     manifest: dict
     folder: Path | None = None  # where it was loaded from
     onnx_damaged: tuple[str, ...] = ()  # export files that failed their checksum
@@ -89,6 +92,24 @@ def sentence_rows(chunks: list[Chunk]) -> list[int]:
 def sentence_texts(chunks: list[Chunk]) -> list[str]:
     """The text of every sentence of every chunk, in order (one row each, as ``sentence_rows`` counts)."""
     return [c.text[s - c.start : e - c.start] for c in chunks for s, e in c.sentences]
+
+
+def context_texts(chunks: list[Chunk]) -> list[str]:
+    """Every sentence as read in its place: its section title, the sentence before it in the
+    same section (of the same file), then itself; one row each, as ``sentence_texts``.
+
+    A sentence often leans on the one before ("The two companies are collaborating on several
+    fronts. Large SUVs, EV platforms, AI software - all are in play.") or on its heading for
+    its subject; read alone it matches no question about that subject."""
+    out: list[str] = []
+    before, where = "", None
+    for c in chunks:
+        if (c.source, c.section) != where:
+            before, where = "", (c.source, c.section)
+        for text in sentence_texts([c]):
+            out.append(" ".join(x for x in (f"{c.section}:" if c.section else "", before, text) if x))
+            before = text
+    return out
 
 
 # Exact search while it is cheap; HNSW beyond. Measured on this 2-core machine with 384-d
@@ -122,6 +143,7 @@ class _Part:
     chunks: list[Chunk]
     passage_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
+    context_vectors: np.ndarray | None = None
 
 
 def _reuse(previous: Index | None, corpus: dict[str, str]) -> dict[str, _Part]:
@@ -140,7 +162,8 @@ def _reuse(previous: Index | None, corpus: dict[str, str]) -> dict[str, _Part]:
         rows = [r for c in chunks for r in range(previous.sentence_rows[c.id], previous.sentence_rows[c.id]
                                                     + len(c.sentences))]
         parts[source] = _Part(chunks, np.asarray(previous.passages.reconstruct_batch(ids), dtype=np.float32),
-                              np.asarray(previous.sentence_vectors[rows], dtype=np.float32))
+                              np.asarray(previous.sentence_vectors[rows], dtype=np.float32),
+                              np.asarray(previous.context_vectors[rows], dtype=np.float32))
     return parts
 
 
@@ -150,18 +173,22 @@ def _embed_fresh(parts: list[_Part], embedder: Embedder, progress: Progress | No
     if not fresh:
         return
     n_sent = sum(len(c.sentences) for c in fresh)
-    grand = len(fresh) + n_sent
+    grand = len(fresh) + 2 * n_sent  # passages, sentences, sentences in context
+
     def step(offset: int) -> Callable[[int], None] | None:
         return None if progress is None else (lambda done: progress(offset + done, grand))
 
     pvec = embed_in_batches(embedder, (embed_text(c) for c in fresh), len(fresh), step(0), EMBED_BATCH)
-    svec = embed_in_batches(embedder, (c.text[s - c.start : e - c.start] for c in fresh for s, e in c.sentences),
-                            n_sent, step(len(fresh)), EMBED_BATCH)
+    svec = embed_in_batches(embedder, iter(sentence_texts(fresh)), n_sent, step(len(fresh)), EMBED_BATCH)
+    # Contexts per file: a file's first sentence has no sentence before it from another file.
+    contexts = [t for p in parts if p.passage_vectors is None for t in context_texts(p.chunks)]
+    cvec = embed_in_batches(embedder, iter(contexts), n_sent, step(len(fresh) + n_sent), EMBED_BATCH)
     i = j = 0
     for p in parts:
         if p.passage_vectors is None:
             k = sum(len(c.sentences) for c in p.chunks)
             p.passage_vectors, p.sentence_vectors = pvec[i : i + len(p.chunks)], svec[j : j + k]
+            p.context_vectors = cvec[j : j + k]
             i, j = i + len(p.chunks), j + k
 
 
@@ -176,13 +203,16 @@ def _assemble(parts: list[_Part]) -> Index:
     dim = vectors[0].shape[1]
     pvecs = np.concatenate([v.reshape(-1, dim) for v in vectors])
     svecs = np.concatenate([p.sentence_vectors.reshape(-1, dim) for p in parts if p.sentence_vectors is not None])
+    cvecs = np.concatenate([p.context_vectors.reshape(-1, dim) for p in parts if p.context_vectors is not None])
     return Index(
         chunks=chunks,
         passages=dense_index(pvecs),
         sentence_vectors=svecs,
         sentence_rows=sentence_rows(chunks),
         bm25_passages=Lexical.build(embed_text(c) for c in chunks),
-        bm25_sentences=Lexical.build(t for c in chunks for t in sentence_texts([c])),
+        bm25_sentences=Lexical.build(sentence_texts(chunks)),
+        context_vectors=cvecs,
+        bm25_contexts=Lexical.build(t for p in parts for t in context_texts(p.chunks)),
         manifest={},
     )
 
@@ -273,8 +303,10 @@ def _save(index: Index, manifest: dict, store: Store, onnx_from: Embedder | None
                     f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
             faiss.write_index(index.passages, str(tmp / "passages.faiss"))
             np.save(tmp / "sentences.npy", index.sentence_vectors)
+            np.save(tmp / "contexts.npy", index.context_vectors)
             index.bm25_passages.save(tmp / "bm25_passages")
             index.bm25_sentences.save(tmp / "bm25_sentences")
+            index.bm25_contexts.save(tmp / "bm25_contexts")
             if onnx_from is not None:
                 manifest = manifest | {"onnx": _onnx(onnx_from, previous, tmp / FOLDER)}
             manifest = write_manifest(tmp, manifest)
@@ -323,12 +355,15 @@ def _read(store: Store) -> Index:
                 passages.hnsw.efSearch = HNSW_EF_SEARCH
             # Memory-mapped: a large corpus's sentence vectors are paged in only where read.
             svec = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
+            cvec = np.load(folder / "contexts.npy", allow_pickle=False, mmap_mode="r")
             index = Index(chunks, passages, svec, sentence_rows(chunks), Lexical.load(folder / "bm25_passages"),
-                          Lexical.load(folder / "bm25_sentences"), manifest, folder, tuple(bad))
+                          Lexical.load(folder / "bm25_sentences"), cvec, Lexical.load(folder / "bm25_contexts"),
+                          manifest, folder, tuple(bad))
         except Exception as e:  # noqa: BLE001 - anything a damaged file can raise
             raise IndexLoadError(f"index is corrupt ({type(e).__name__}: {e})") from None
     n_sent = sum(len(c.sentences) for c in chunks)
-    if passages.ntotal != len(chunks) or svec.shape[0] != n_sent or passages.d != manifest.get("dimension"):
+    if (passages.ntotal != len(chunks) or svec.shape != cvec.shape or svec.shape[0] != n_sent
+            or passages.d != manifest.get("dimension")):
         raise IndexLoadError("index is corrupt: its parts disagree in size")
     return index
 

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import index as index_mod
 from assistant.errors import AssistantError, IndexLoadError
-from assistant.index import CURRENT, build, embed_text, load, load_or_build, sentence_texts
+from assistant.index import CURRENT, build, context_texts, embed_text, load, load_or_build, sentence_texts
 from assistant.retrieval import dense_scores, retrieve
 
 from .conftest import ARTICLE, HashingEmbedder
@@ -158,6 +158,8 @@ def test_reindexing_embeds_only_new_or_changed_files_and_drops_deleted(settings,
     assert [(c.start, c.end) for c in old] == [(c.start, c.end) for c in first.chunks]
     np.testing.assert_allclose(idx.passages.reconstruct_n(0, len(old)), first.passages.reconstruct_n(0, len(old)))
     np.testing.assert_allclose(idx.sentence_vectors[: len(first.sentence_vectors)], first.sentence_vectors)
+    # reused contexts are the ones a fresh embedding of the contexts gives, row for row
+    np.testing.assert_allclose(idx.context_vectors, emb.embed(context_texts(idx.chunks)), rtol=1e-5, atol=1e-6)
 
     (corpus_dir / "second.txt").write_text("Second Story\nThe article was edited today.\n")
     emb.texts.clear()
@@ -254,3 +256,18 @@ def test_bm25_built_from_token_ids_scores_like_bm25_built_from_strings():
         tokens = lexical.tokenize([q])[0]
         np.testing.assert_allclose(from_ids.scores(tokens), from_strings.scores(tokens))
         assert sorted(from_ids.known(tokens)) == sorted(from_strings.known(tokens))
+
+
+def test_a_sentence_is_read_in_context_with_its_section_and_the_sentence_before(settings, corpus_dir):
+    (corpus_dir / "second.txt").write_text("Plans Ahead\nThe two firms work on several fronts. SUVs and software are "
+                                           "in play.\n\nOther News\nA new section starts here.\n")
+    idx = build(settings, HashingEmbedder())[0]
+    chunks = [c for c in idx.chunks if c.source == "second.txt"]
+    assert context_texts(chunks) == [
+        "Plans Ahead: The two firms work on several fronts.",
+        "Plans Ahead: The two firms work on several fronts. SUVs and software are in play.",
+        "Other News: A new section starts here.",  # a new section: nothing from the one before
+    ]
+    texts = context_texts(idx.chunks)
+    assert len(texts) == len(idx.context_vectors) == len(sentence_texts(idx.chunks))
+    assert all(t.endswith(s) for t, s in zip(texts, sentence_texts(idx.chunks), strict=True))
