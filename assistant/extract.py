@@ -13,8 +13,12 @@ PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "m
 
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
-    (MONEY, re.compile(r"\b(price[ds]?|cost[s]?|how much money|revenue|profit|earn(ed|ings)?|worth|valuation|"
-                       r"salary|pay|spend|spent|invest(ed|ment)?|budget|loss(es)?|dollars?|yen|euros?)\b", re.I)),
+    # an amount of money: "how much does it cost", "what's the price"; not "which costs" or
+    # "what kind of costs" (a type of cost, not an amount)
+    (MONEY, re.compile(r"\b(price[ds]?|pricing|priced|how much money|revenue|profit|earn(ed|ings)?|valuation|"
+                       r"salary|budget|dollars?|yen|euros?)\b|\bhow (much|expensive|cheap)\b.{0,60}"
+                       r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
+                       r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b", re.I)),
     # "how much does it improve / how much better": a share, not an amount of money
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
@@ -49,11 +53,39 @@ _PATTERNS = {
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)+\b")
 
 
+# Words of job titles: a title is a constraint on the person named beside it (``roles_met``),
+# not a name every answering sentence must repeat ("chief executive" is written "CEO" too).
+_TITLE_WORDS = frozenset("""
+ceo cfo coo cto cio cmo chief executive executives officer officers president vice chair chairman chairwoman
+chairperson director directors head manager managers founder cofounder co-founder boss leader chief's
+""".split())
+
+
+def is_title(word: str) -> bool:
+    """Whether ``word`` is a word of a job title ("Chief", "CEO", "officer"), not a name."""
+    return word.lower().rstrip("’'s") in _TITLE_WORDS or word.lower() in _TITLE_WORDS
+
+
+# "Who is Jane Roe?": a name already given asks who that person is (a role, a description),
+# not for a name. The words after "who is" are then few, and none is a function word, a
+# title word or a verb form ("who is leading", "who was named").
+_WHO_IS = re.compile(r"^\W*who(?:\s+(?:is|was|are|were)|[’']s)\s+(?P<rest>[^?]+?)\W*$", re.I)
+
+
+def _asks_about_a_named_person(question: str) -> bool:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    m = _WHO_IS.match(question)
+    words = re.findall(r"[\w’'-]+", m.group("rest")) if m else []
+    return 0 < len(words) <= 3 and not any(w.lower() in STOPWORDS_EN_PLUS or is_title(w) or re.search(r"[’']s$", w)
+                                           or re.search(r"\w{3}(?:ing|ed)$", w.lower()) for w in words)
+
+
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
     for kind, cue in _KIND_CUES:
         if cue.search(question):
-            return kind
+            return "" if kind == PERSON and _asks_about_a_named_person(question) else kind
     return ""
 
 
@@ -92,7 +124,9 @@ SUPPORTED = 0.5  # the reranker's even-odds point: the window must more likely a
 
 def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each candidate of ``kind`` in ``sentence`` that the question
-    does not already contain."""
+    does not already contain (none when no kind is asked)."""
+    if not kind:
+        return []
     if kind == PERSON:
         found = _people(sentence)
     else:
@@ -112,11 +146,18 @@ def window(sentence: str, start: int, end: int, before: int = WINDOW_WORDS, afte
 _FAMILY = {PERCENT: NUMBER, MONEY: NUMBER}
 
 
+def mentions(name: str, text: str) -> bool:
+    """Whether ``text`` names ``name``, also as the place a demonym comes from ("American" is
+    said by "North America", "Canadian" by "Canada")."""
+    low, n = text.lower(), name.lower()
+    stems = [n[: -len(end)] for end in ("ian", "an", "n") if n.endswith(end) and len(n) - len(end) >= 4]
+    return n in low or any(re.search(rf"\b{re.escape(st)}a?\b", low) for st in stems)
+
+
 def names_met(question_names: list[str], sentence: str) -> bool:
     """Every name the question gives (a company, a model, a region) is in the sentence: a
     short answer about "Honda's CEO" must not come from a sentence about another company."""
-    low = sentence.lower()
-    return all(n.lower() in low for n in question_names)
+    return all(mentions(n, sentence) for n in question_names)
 
 
 # Job titles, each with the forms it is written in: a "who is the CEO" answer must be named

@@ -9,6 +9,7 @@ from assistant.extract import (
     answer_kind,
     candidates,
     holds_roles,
+    is_title,
     lead_answer,
     names_met,
     role_holders,
@@ -175,3 +176,22 @@ def test_a_capitalised_common_word_or_possessive_is_no_part_of_a_name():
 def test_a_title_with_a_side_or_another_apostrophe_is_still_tied_to_the_name():
     assert [n for n, _ in role_holders("Who is Honda‘s outgoing CEO?", ["Honda"])] == ["honda"]
     assert [n for n, _ in role_holders("Who will be the incoming CEO of Honda?", ["Honda"])] == ["honda"]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who is Maria Lopez?", ""),  # a name given: asks who she is, not for a name
+    ("who is maria lopez", ""),
+    ("Who was Brooks?", ""),
+    ("Who is the incoming chairman?", "person"),
+    ("Who is leading the firm?", "person"),
+    ("who was named ceo", "person"),
+    ("Who is Acme's CEO?", "person"),
+    ("who is ceo", "person"),
+])
+def test_who_is_a_named_person_asks_for_no_name(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_title_words_are_not_names():
+    assert all(is_title(w) for w in ("CEO", "Chief", "executive", "Officer", "chairman"))
+    assert not any(is_title(w) for w in ("Lopez", "Honda", "LEAF"))
