@@ -6,15 +6,17 @@ citation is read from stored offsets, and nothing leaves the machine.
 The stages of one answer:
   1. the question is cleaned and, when it leans on the conversation, completed from it
      (``query.resolve``);
-  2. passages are retrieved (``retrieval.retrieve``), and the sentences of the top ones get
-     a cheap first-stage score (cosine, BM25, passage rank);
-  3. the best of those are read together with the question by the sentence reranker
-     (``rerank.Reranker``), which gives each the probability that it answers;
-  4. a calibrated model over a few signals (``calibration``) says whether the article
-     answers (``answered``), touches on it (``partial``) or does not cover it;
-  5. the answer quotes the best sentence and any close second, and leads with a short
-     answer (a name, date, number...) only when the reranker finds the question's own
-     constraints met around it (``extract.lead_answer``).
+  2. passages are retrieved (``retrieval.retrieve``), and every sentence of the top ones gets
+     its signals: its cosine and BM25 with the query, read alone and in its context (its
+     section title and the sentence before it), and its passage's score, each as a z-score
+     among the candidates, plus whether it holds the kind of answer and the names asked for;
+  3. a fitted selection model (``calibration``) ranks them (with the sentence reranker's
+     view, ``rerank.Reranker``, when it is on);
+  4. a calibrated model over a few signals says whether the article answers (``answered``),
+     touches on it (``partial``) or does not cover it;
+  5. the answer quotes the best sentence and any close ones, and leads with a short answer
+     (a name, date, number...) only when the question's own constraints are met around it
+     (``extract.lead_answer``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,17 @@ from . import records
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import PERSON, answer_kind, has_kind, holds_roles, lead_answer, role_holders, supports
+from .extract import (
+    PERSON,
+    answer_kind,
+    has_kind,
+    holds_roles,
+    is_title,
+    lead_answer,
+    mentions,
+    role_holders,
+    supports,
+)
 from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
@@ -41,7 +53,7 @@ from .params import Params
 from .query import capitalised_words, clean, has_words, is_instruction, names, resolve
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
-from .retrieval import Retrieval, normalise, retrieve
+from .retrieval import Retrieval, retrieve
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +72,7 @@ class Candidate:
     passage: Passage
     span: Span
     text: str
-    first: float  # first-stage score: decides which sentences the reranker reads
-    x: dict[str, float]  # calibration.SENTENCE_FEATURES
+    x: dict[str, float]  # calibration.SENTENCE_FEATURES, and the question's cues (supports, holds_roles)
     prob: float = 0.0  # the selection model's probability that it answers the query
 
 
@@ -72,59 +83,62 @@ class Analysis:
     question: str  # the cleaned question
     query: str  # what was searched (the question, completed from the conversation if needed)
     retrieval: Retrieval
-    candidates: list[Candidate]  # the sentences the reranker read, in first-stage order
+    candidates: list[Candidate]  # the sentences of the top passages, in their order
     kind: str  # the kind of short answer asked for ("" for none)
     signals: dict[str, float]  # calibration.QUESTION_FEATURES but "best"
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def first_stage(r: Retrieval, index: Index, passages: int, weights: tuple[float, float, float]) -> list[Candidate]:
-    """Every sentence of the top passages, with a cheap score and its signals, best first.
+def standardise(values: np.ndarray) -> np.ndarray:
+    """``values`` as z-scores within one question's candidates (zeros when they are all equal):
+    how far a sentence stands out from the others matters, not a score's level, which shifts
+    with the question's length and wording."""
+    sd = float(values.std())
+    return (values - values.mean()) / sd if sd > 1e-9 else np.zeros_like(values)
+
+
+def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
+               asked: dict[str, list[str]]) -> list[Candidate]:
+    """Every sentence of the top passages, with its signals (``calibration.SENTENCE_FEATURES``
+    and the question's cues), in reading order of the passages.
 
     Args:
-        r: the question's retrieval (its passages, query vector and tokens).
+        question: the question as asked (its wording says what kind of answer it wants).
+        query: what was searched (the question, completed from the conversation if needed).
+        r: the query's retrieval (its passages, query vector and tokens).
         index: the index the passages come from.
         passages: how many top passages to read sentences from.
-        weights: the cheap score's weights of (sentence cosine, sentence BM25 share,
-            passage score share).
+        reranker: the sentence reranker, or None (its logit is then 0).
+        asked: for each source, the names the question gives (less its subject).
     """
-    if not r.passages:
+    top = r.passages[:passages]
+    if not top:
         return []
-    sent_lex = normalise(index.bm25_sentences.scores(r.tokens))
-    top = max(r.passages[0].score, 1e-9)
-    out = []
-    for p in r.passages[:passages]:
-        row0 = index.sentence_rows[p.chunk.id]
-        cosines = np.asarray(index.sentence_vectors[row0 : row0 + len(p.chunk.sentences)]) @ r.vector
-        for j, (s, e) in enumerate(p.chunk.sentences):
-            x = {"cosine": float(cosines[j]), "bm25": float(sent_lex[row0 + j]), "passage": p.score / top}
-            score = weights[0] * x["cosine"] + weights[1] * x["bm25"] + weights[2] * x["passage"]
-            text = p.chunk.text[s - p.chunk.start : e - p.chunk.start]
-            out.append(Candidate(p, (s, e), text, score, x))
-    out.sort(key=lambda c: -c.first)
-    return out
-
-
-def rerank(question: str, query: str, cands: list[Candidate], reranker: Reranker | None, n: int,
-           asked: dict[str, list[str]]) -> list[Candidate]:
-    """The first ``n`` candidates with the reranker's logit (0 without one) and the question's
-    cues added: whether each offers the asked-for kind under the question's constraints
-    (``extract.supports``) and holds its names. ``asked``: for each source, the names the
-    question gives (less its subject)."""
-    head, kind = cands[:n], answer_kind(question)
+    owners = [p for p in top for _ in p.chunk.sentences]
+    spans = [sp for p in top for sp in p.chunk.sentences]
+    rows = [index.sentence_rows[p.chunk.id] + j for p in top for j in range(len(p.chunk.sentences))]
+    texts = [p.chunk.text[s - p.chunk.start : e - p.chunk.start] for p, (s, e) in zip(owners, spans, strict=True)]
+    raw = {"cosine": np.asarray(index.sentence_vectors[rows]) @ r.vector,
+           "context": np.asarray(index.context_vectors[rows]) @ r.vector,
+           "bm25": index.bm25_sentences.scores(r.tokens)[rows],
+           "context_bm25": index.bm25_contexts.scores(r.tokens)[rows],
+           "passage": np.array([p.score for p in owners])}
+    z = {name: standardise(np.asarray(v, dtype=np.float64)) for name, v in raw.items()}
+    probs = (np.clip(reranker.score([query] * len(texts), texts), 1e-4, 1 - 1e-4) if reranker is not None
+             else np.full(len(texts), 0.5))
+    kind = answer_kind(question)
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
-    probs = (reranker.score([query] * len(head), [c.text for c in head]) if reranker is not None
-             else np.full(len(head), 0.5, dtype=np.float32))
-    probs = np.clip(probs, 1e-4, 1 - 1e-4)
     out = []
-    for c, p in zip(head, probs, strict=True):
-        wanted = asked.get(c.passage.chunk.source, [])
-        low = c.text.lower()
-        x = c.x | {"rerank_logit": float(np.log(p / (1 - p))), "kind": float(bool(kind) and has_kind(kind, [c.text])),
-                   "supports": float(supports(question, query, c.text, wanted)),
-                   "holds_roles": float(holds_roles(holders.get(c.passage.chunk.source, []), c.text)),
-                   "names": sum(n.lower() in low for n in wanted) / len(wanted) if wanted else 1.0}
-        out.append(replace(c, x=x))
+    for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
+        wanted = asked.get(p.chunk.source, [])
+        x = {name: float(v[i]) for name, v in z.items()} | {
+            "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
+            "closeness": float(max(raw["cosine"][i], raw["context"][i])),  # the level the z-scores leave out
+            "kind": float(bool(kind) and has_kind(kind, [text])),
+            "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
+            "supports": float(supports(question, query, text, wanted)),
+            "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
+        out.append(Candidate(p, span, text, x))
     return out
 
 
@@ -162,12 +176,14 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
     missing = (bool(a.kind) and (best is None or not best.x["kind"]
                                  or a.kind == PERSON and not any(c.x["supports"] for c in cands))
                or not any(c.x["holds_roles"] for c in cands))
-    return cands, a.signals | {"best": best.prob if best else 0.0, "kind_missing": float(missing),
+    return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
+                               "kind_missing": float(missing),
                                "names_missing": 1.0 - best.x["names"] if best else 1.0}
 
 
 def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candidate]:
-    """The best sentence, and the next ones whose probability is close to it.
+    """The best sentence, the next ones whose probability is close to it, and the best one
+    holding the kind of answer asked for (a date, a name...), if any may be quoted.
 
     Args:
         cands: the ranked candidates, best first, with their probabilities.
@@ -178,7 +194,13 @@ def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candid
     if not cands:
         return []
     bar = keep_ratio * cands[0].prob
-    return [cands[0]] + [c for c in cands[1:limit] if c.prob > 0 and c.prob >= bar]
+    chosen = [cands[0]] + [c for c in cands[1:limit] if c.prob > 0 and c.prob >= bar]
+    # A date or an amount asked for is quoted when one of the sentences that may be quoted
+    # holds it, even if its probability is not close to the best one's.
+    holder = next((c for c in cands[:limit] if c.x["kind"]), None)
+    if holder is not None and holder not in chosen:
+        chosen = chosen[: limit - 1] + [holder]
+    return chosen
 
 
 def _citation(p: Passage, sentences: list[Span]) -> Citation:
@@ -355,8 +377,8 @@ class Assistant:
         t1 = time.perf_counter()
         kind = answer_kind(question)
         asked = {src: self.asked_names(question, src) for src in {p.chunk.source for p in r.passages}}
-        cands = rerank(question, query, first_stage(r, index, ap.sentence_passages, ap.first_stage),
-                       self.reranker if ap.use_reranker else None, ap.rerank_sentences, asked)
+        cands = candidates(question, query, r, index, ap.sentence_passages,
+                           self.reranker if ap.use_reranker else None, asked)
         t2 = time.perf_counter()
         return Analysis(question, query, r, cands, kind, signals(question, r, index),
                         {"retrieval_ms": round((t1 - t0) * 1000, 2), "rerank_ms": round((t2 - t1) * 1000, 2)})
@@ -422,12 +444,13 @@ class Assistant:
 
     def asked_names(self, question: str, source: str) -> list[str]:
         """The names ``question`` gives, less the subject of ``source`` (its most frequent
-        name: "Nissan" in an article about Nissan is not a constraint on any sentence)."""
+        name: "Nissan" in an article about Nissan is not a constraint on any sentence) and the
+        words of job titles ("Chief", "CEO": ``extract.roles_met`` checks those by their forms)."""
         nouns = self._proper_nouns()
         known = frozenset(w.lower() for counts in nouns.values() for w in counts)
         counts = nouns.get(source)
         main = counts.most_common(1)[0][0].lower() if counts else ""
-        return [n for n in names(question, known) if n.lower() != main]
+        return [n for n in names(question, known) if n.lower() != main and not is_title(n)]
 
     def fitting_readings(self, question: str, history: list[dict] | None = None,
                          mode: str | None = None) -> list[Analysis] | None:

@@ -1,8 +1,9 @@
 """The two small models fitted on questions: which sentence answers, and whether any does.
 
-* ``selection``: a logistic model over a sentence's signals (the reranker's logit, its
-  cosine and BM25 with the query, its passage's score, whether it holds the asked-for kind
-  and the question's names) gives the probability that the sentence answers. The reranker
+* ``selection``: a logistic model over a sentence's signals (its cosine and BM25 with the
+  query, alone and in its context, its passage's score, each as a z-score among the
+  question's candidates; whether it holds the asked-for kind and the question's names; the
+  reranker's logit when it is on) gives the probability that the sentence answers. The reranker
   alone reads odd, machine-paraphrased wording poorly; the mix ranks better than any one
   signal (see the README's "what did not work").
 * ``answerable``: a logistic model over question-level signals (the best sentence's
@@ -28,16 +29,20 @@ from pathlib import Path
 from . import records
 from .errors import ModelError
 
+# The scores are z-scores among one question's candidate sentences (answering.standardise).
 SENTENCE_FEATURES = (
-    "rerank_logit",  # the reranker's logit that the sentence answers the query
+    "rerank_logit",  # the reranker's logit that the sentence answers the query (0 when it is off)
     "cosine",  # the sentence's cosine with the query
-    "bm25",  # the sentence's BM25 with the query, as a share of the best sentence's
-    "passage",  # its passage's fused retrieval score, as a share of the best passage's
+    "context",  # the cosine of the sentence read in its context (section title, the sentence before)
+    "bm25",  # the sentence's BM25 with the query
+    "context_bm25",  # the BM25 of the sentence in its context
+    "passage",  # its passage's fused retrieval score
     "kind",  # 1 if it holds the asked-for kind (date, amount, name...), 0 if not or none asked
     "names",  # share of the names the question gives that it contains (1 when none)
 )
 QUESTION_FEATURES = (
-    "best",  # the selection probability of the best sentence
+    "best",  # the selection probability of the best sentence (how far it stands out from the others)
+    "best_cosine",  # its cosine with the query, alone or in its context, whichever is higher
     "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks,
     # or for a person whom no top sentence names with the title, side and names asked, or the
     # question speaks of someone by title and company ("Honda's CEO") no top sentence holds

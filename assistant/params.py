@@ -27,14 +27,9 @@ class RetrievalParams:
 @dataclass(frozen=True)
 class AnswerParams:
     """Args:
-        sentence_passages: sentences are read from this many top passages (a wide net: the
-            cheap first stage below, not the reranker, reads them all).
-        first_stage: weights of a sentence's first-stage score: its cosine with the query, its
-            BM25 share and its passage's fused score share (from the earlier dev tuning; they
-            only decide which sentences the reranker reads).
-        rerank_sentences: how many sentences go on from the first stage, best first, to be
-            read by the reranker and ranked by the selection model (the reranker's cost grows
-            linearly with it; chosen by 5-fold CV).
+        sentence_passages: sentences are read from this many top passages; every one of them
+            is ranked by the selection model (a wide net: the article has 16 passages, so 10
+            reads most of it, while a large corpus stays cheap).
         use_reranker: read them with the sentence reranker trained here (``rerank.py``). Off
             by default: on the blind set it ranked evidence first less often than the cheap
             signals and added nothing to them by cross-validation, at 4-8x the latency (see
@@ -47,8 +42,6 @@ class AnswerParams:
     """
 
     sentence_passages: int = 10
-    first_stage: tuple[float, float, float] = (0.6, 0.2, 0.2)
-    rerank_sentences: int = 5
     use_reranker: bool = False
     max_sentences: int = 4
     keep_ratio: float = 0.4

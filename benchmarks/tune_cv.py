@@ -46,7 +46,7 @@ def main() -> int:
     import argparse
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--reranker", choices=("on", "off"), default="on", help="read sentences with the reranker")
+    p.add_argument("--reranker", choices=("on", "off"), default="off", help="read sentences with the reranker")
     p.add_argument("--only", choices=("quoting", "retrieval", "all"), default="all", help="which sweeps to run")
     args = p.parse_args()
     gold = load_gold(BLIND)
@@ -70,8 +70,8 @@ def main() -> int:
     # Retrieval-side values change the signals, so each gets its own pass.
     for w in (0.6, 1.0) if args.only != "quoting" else ():
         report(f"dense_weight={w}", replace(default, retrieval=replace(default.retrieval, dense_weight=w)))
-    for n in (5, 12) if args.only != "quoting" else ():
-        report(f"rerank_sentences={n}", replace(default, answer=replace(default.answer, rerank_sentences=n)))
+    for n in (5, 16) if args.only != "quoting" else ():
+        report(f"sentence_passages={n}", replace(default, answer=replace(default.answer, sentence_passages=n)))
     best = max(results, key=lambda r: r["mean"])
     print(f"\nbest by mean over folds: {best['setting']} (mean {best['mean']:.4f}, worst fold {best['worst']:.4f})")
     out = Path("artifacts/tune_cv.json")
