@@ -43,6 +43,7 @@ from .extract import (
     is_title,
     lead_answer,
     mentions,
+    name_forms,
     role_holders,
     supports,
 )
@@ -152,11 +153,13 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
     """
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
-    named = {t for toks in tokenize(capitalised_words(question)) for t in toks}
+    # A name is known when the corpus has it, or the place its demonym comes from ("American").
+    unknown = any(not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])
+                  for w in capitalised_words(question) if tokenize([w])[0])
     return {
         "passage_cosine": r.passages[0].dense if r.passages else 0.0,
         "known_terms": len(known) / len(terms) if terms else 0.0,
-        "unknown_name": float(bool(named - set(index.bm25_passages.known(list(named))))),
+        "unknown_name": float(unknown),
     }
 
 

@@ -146,12 +146,21 @@ def window(sentence: str, start: int, end: int, before: int = WINDOW_WORDS, afte
 _FAMILY = {PERCENT: NUMBER, MONEY: NUMBER}
 
 
+def name_forms(name: str) -> list[str]:
+    """``name`` lower-cased, and the places a demonym may come from ("american" -> "america";
+    "canadian" -> "canada")."""
+    n = name.lower()
+    places = [n[:-1]] if n.endswith("n") and len(n) >= 6 else []  # American, Korean, Indian, Australian
+    places += [n[:-3] + "a"] if n.endswith("ian") and len(n) >= 7 else []  # Canadian
+    return [n] + places
+
+
 def mentions(name: str, text: str) -> bool:
     """Whether ``text`` names ``name``, also as the place a demonym comes from ("American" is
     said by "North America", "Canadian" by "Canada")."""
-    low, n = text.lower(), name.lower()
-    stems = [n[: -len(end)] for end in ("ian", "an", "n") if n.endswith(end) and len(n) - len(end) >= 4]
-    return n in low or any(re.search(rf"\b{re.escape(st)}a?\b", low) for st in stems)
+    low = text.lower()
+    n, *places = name_forms(name)
+    return n in low or any(re.search(rf"\b{re.escape(p)}\b", low) for p in places)
 
 
 def names_met(question_names: list[str], sentence: str) -> bool:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .extract import is_title
+
 # Words that point back to something said before.
 _ANAPHORA = re.compile(
     r"\b(he|him|his|she|her|hers|it|its|they|them|their|theirs|this|that|these|those|"
@@ -23,6 +25,8 @@ _ELLIPSIS = re.compile(
     r"why|how come|which ones?|when|where|who else|any others?|more)\b",
     re.IGNORECASE,
 )
+# "What about X?": the previous question asked again, of X instead.
+_SUBSTITUTION = re.compile(r"^\W*(?:(?:and|but|so)\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # English function words and question words: how a question asks, not what it is about.
 _FUNCTION_WORDS = frozenset("""
@@ -152,5 +156,12 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     prev = last_user_question(history)
     if not prev or not needs_context(question):
         return [question]
-    context = " ".join(x for x in (last_lead(history), topic_words(clean(prev, max_chars // 2).text)) if x)
+    topic = topic_words(clean(prev, max_chars // 2).text)
+    if _SUBSTITUTION.match(question) and topic_words(question):
+        # "What about emerging markets?" after "What's the North America launch plan?" asks the
+        # same thing of something else: keep what was asked ("launch plan"), not whom or what it
+        # was asked of (the names, and the last direct answer).
+        context = " ".join(w for w in topic.split() if not w[0].isupper() or is_title(w))
+    else:
+        context = " ".join(x for x in (last_lead(history), topic) if x)
     return [question, f"{question} {context}"] if context else [question]

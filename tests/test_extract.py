@@ -11,6 +11,7 @@ from assistant.extract import (
     holds_roles,
     is_title,
     lead_answer,
+    mentions,
     names_met,
     role_holders,
     roles_met,
@@ -195,3 +196,10 @@ def test_who_is_a_named_person_asks_for_no_name(question, kind):
 def test_title_words_are_not_names():
     assert all(is_title(w) for w in ("CEO", "Chief", "executive", "Officer", "chairman"))
     assert not any(is_title(w) for w in ("Lopez", "Honda", "LEAF"))
+
+
+def test_a_demonym_is_met_by_its_place():
+    assert mentions("American", "In North America alone, ten models launch.")
+    assert mentions("Canadian", "Sales in Canada rose.") and mentions("Acme", "ACME grew")
+    assert not mentions("American", "In Europe alone, ten models launch.")
+    assert names_met(["North", "American"], "In North America alone, ten models launch.")

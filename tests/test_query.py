@@ -26,6 +26,15 @@ def test_a_followup_also_gets_what_it_refers_to_but_not_the_whole_previous_quest
     assert "Who is" not in readings[1]  # how the last question asked is not what it was about
 
 
+def test_what_about_asks_the_same_thing_of_something_else():
+    history = [{"role": "user", "content": "What is the Europe launch plan of Acme's new CEO?"},
+               {"role": "assistant", "content": "Maria Lopez [1]\n\n> ..."}]
+    readings = resolve("what about emerging markets?", history, 2000)
+    assert readings == ["what about emerging markets?", "what about emerging markets? launch plan new CEO"]
+    # a pronoun still brings the person and the topic along
+    assert "Maria Lopez" in resolve("and when does she start?", history, 2000)[1]
+
+
 @pytest.mark.parametrize("question, leans", [
     ("and when?", True), ("why tho", True), ("What about the luxury brand?", True),
     ("Does it use the new port?", True), ("Which emerging markets is the firm targeting?", False),
