@@ -154,8 +154,10 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
     # A name is known when the corpus has it, or the place its demonym comes from ("American").
+    # Acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names.
     unknown = any(not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])
-                  for w in capitalised_words(question) if tokenize([w])[0])
+                  for w in capitalised_words(question)
+                  if tokenize([w])[0] and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w))
     return {
         "passage_cosine": r.passages[0].dense if r.passages else 0.0,
         "known_terms": len(known) / len(terms) if terms else 0.0,
