@@ -68,10 +68,12 @@ def main() -> int:
         report(f"keep_ratio={keep} max_sentences={most}",
                replace(default, answer=replace(default.answer, keep_ratio=keep, max_sentences=most)), readings)
     # Retrieval-side values change the signals, so each gets its own pass.
-    for w in (0.6, 1.0) if args.only != "quoting" else ():
-        report(f"dense_weight={w}", replace(default, retrieval=replace(default.retrieval, dense_weight=w)))
-    for n in (5, 16) if args.only != "quoting" else ():
-        report(f"sentence_passages={n}", replace(default, answer=replace(default.answer, sentence_passages=n)))
+    for w in (0.6, 0.8, 1.0) if args.only != "quoting" else ():
+        if w != default.retrieval.dense_weight:
+            report(f"dense_weight={w}", replace(default, retrieval=replace(default.retrieval, dense_weight=w)))
+    for n in (5, 10, 16) if args.only != "quoting" else ():
+        if n != default.answer.sentence_passages:
+            report(f"sentence_passages={n}", replace(default, answer=replace(default.answer, sentence_passages=n)))
     best = max(results, key=lambda r: r["mean"])
     print(f"\nbest by mean over folds: {best['setting']} (mean {best['mean']:.4f}, worst fold {best['worst']:.4f})")
     out = Path("artifacts/tune_cv.json")
