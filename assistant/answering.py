@@ -200,9 +200,11 @@ def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candid
         return []
     bar = keep_ratio * cands[0].prob
     chosen = [cands[0]] + [c for c in cands[1:limit] if c.prob > 0 and c.prob >= bar]
-    # A date or an amount asked for is quoted when one of the sentences that may be quoted
-    # holds it, even if its probability is not close to the best one's.
-    holder = next((c for c in cands[:limit] if c.x["kind"]), None)
+    # A name, date or amount asked for is quoted when one of the sentences that may be quoted
+    # offers it under the question's constraints (its title, side, names), or failing that
+    # holds one, even if its probability is not close to the best one's.
+    holder = next((c for c in cands[:limit] if c.x["supports"]), None) or next(
+        (c for c in cands[:limit] if c.x["kind"]), None)
     if holder is not None and holder not in chosen:
         chosen = chosen[: limit - 1] + [holder]
     return chosen

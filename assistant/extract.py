@@ -29,8 +29,10 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                         r"\bhow (big|large) (?:of )?an? (?!deal\b)|"
                         r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
-    (DATE, re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b", re.I)),
-    (PERSON, re.compile(r"\b(who|whom|whose)\b", re.I)),
+    # "whens", "whos": how hurried typists write "when's" and "who's"
+    (DATE, re.compile(r"\b(whens?|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b",
+                      re.I)),
+    (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
 ]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -82,11 +84,20 @@ def _asks_about_a_named_person(question: str) -> bool:
                                            or re.search(r"\w{3}(?:ing|ed)$", w.lower()) for w in words)
 
 
+# A question word, or a verb: what a fragment like "new nissan ceo?" lacks.
+_QUESTION_WORD = re.compile(r"\b(what|whats|which|why|how|where|is|are|was|were|do|does|did|can|could|will|would|"
+                            r"has|have|had|should|tell|explain|describe|list|name)\b", re.I)
+
+
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
     for kind, cue in _KIND_CUES:
         if cue.search(question):
             return "" if kind == PERSON and _asks_about_a_named_person(question) else kind
+    # A bare title ("new nissan ceo?", "Honda's chairman?") asks who holds it.
+    words = re.findall(r"[\w’'-]+", question)
+    if words and len(words) <= 5 and is_title(words[-1]) and not _QUESTION_WORD.search(question):
+        return PERSON
     return ""
 
 
@@ -236,7 +247,7 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     several candidates, the best-supported one wins.
     """
     kind = answer_kind(question)
-    families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)}
+    families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)} or {kind}
     if not kind or len(families) != 1 or _YES_NO.search(question) or not names_met(names, sentence):
         return ""
     # Nothing already said counts: not in the question, nor in what it was completed with.

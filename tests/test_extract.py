@@ -188,6 +188,12 @@ def test_a_title_with_a_side_or_another_apostrophe_is_still_tied_to_the_name():
     ("who was named ceo", "person"),
     ("Who is Acme's CEO?", "person"),
     ("who is ceo", "person"),
+    ("whos running acme now", "person"),  # "who's", typed in a hurry
+    ("whens the new chair start", "date"),
+    ("new acme ceo?", "person"),  # a bare title asks who holds it
+    ("Acme's chairman?", "person"),
+    ("what is the new ceo", ""),  # a question word: not a bare title
+    ("talks with acme?", ""),
 ])
 def test_who_is_a_named_person_asks_for_no_name(question, kind):
     assert answer_kind(question) == kind

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Assemble the blind gold set from the mappers' files: sentence numbers -> exact offsets.
 
-    python3 tests/gold/blind/assemble.py
+    python3 tests/gold/blind/assemble.py               # this folder's mapped/ -> questions.jsonl
+    python3 tests/gold/blind/assemble.py tests/gold/fresh   # another set mapped the same way
 
 Reads mapped/w*.jsonl (evidence as the [S<n>] numbers of numbered_article.txt) and
 sentences.jsonl (each number's exact offsets in the corpus), applies the reviewed label
@@ -71,12 +72,13 @@ def assign_folds(rows: list[dict]) -> None:
 
 
 def main() -> int:
+    target = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
     text = CORPUS.read_text(encoding="utf-8")
     sents = {s["sid"]: s for s in map(json.loads, (HERE / "sentences.jsonl").read_text(encoding="utf-8").splitlines())}
     for s in sents.values():
         assert text[s["start"]:s["end"]] == s["text"], s
     rows, dropped = [], []
-    for path in sorted((HERE / "mapped").glob("w*.jsonl")):
+    for path in sorted((target / "mapped").glob("w*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             r = relabel(json.loads(line))
             if r["kind"] != "unanswerable" and not r["evidence"]:
@@ -84,7 +86,7 @@ def main() -> int:
                 continue
             rows.append(convert(r, sents))
     assign_folds(rows)
-    with (HERE / "questions.jsonl").open("w", encoding="utf-8") as f:
+    with (target / "questions.jsonl").open("w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     counts = collections.Counter(r["kind"] for r in rows)
