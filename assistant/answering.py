@@ -86,7 +86,7 @@ class Analysis:
     retrieval: Retrieval
     candidates: list[Candidate]  # the sentences of the top passages, in their order
     kind: str  # the kind of short answer asked for ("" for none)
-    signals: dict[str, float]  # calibration.QUESTION_FEATURES but "best"
+    signals: dict[str, float]  # the QUESTION_FEATURES that need no fitted model (``signals``)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
