@@ -26,32 +26,33 @@ def cv(real_assistant):
 
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["hit@3"] >= 0.84  # measured 0.872, margin 0.03 (retrieval alone: the ceiling for the answer)
-    assert pooled["cites_evidence"] >= 0.75  # measured 0.769 (0.777 before), margin 0.019; target 0.92
-    assert worst["cites_evidence"] >= 0.67  # measured 0.685, margin 0.015 (0.704 before this round)
-    assert pooled["fact_recall"] >= 0.73  # measured 0.750 (0.758 before), margin 0.02; target 0.88
+    assert pooled["hit@3"] >= 0.82  # measured 0.850 (0.872 with dense weight 0.8), margin 0.03
+    assert pooled["cites_evidence"] >= 0.80  # measured 0.828 (0.769 before this round), margin 0.028; target 0.92
+    assert worst["cites_evidence"] >= 0.72  # measured 0.745 (0.685 before), margin 0.025
+    assert pooled["cite_loss"] <= 0.05  # measured 0.022 (0.103 before), margin 0.028; target under 0.02
+    assert pooled["fact_recall"] >= 0.79  # measured 0.817 (0.750 before), margin 0.027; target 0.88
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.029, margin 0.011; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.83  # measured 0.862, margin 0.03; target 0.88 (not met)
-    assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.02
+    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.014; target 0.03
+    assert pooled["unanswerable_not_answered"] >= 0.85  # measured 0.877 (0.862 before), margin 0.027; target 0.88
+    assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.023
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
 
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.97  # measured 1.000 (25 of 25), margin 0.03; target 0.97
+    assert pooled["short_right"] >= 0.97  # measured 1.000 (26 of 26), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 20  # measured 25: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 21  # measured 26: short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.91  # measured 0.969, margin 0.06 (two of 32); target 0.88
+    assert pooled["followups_resolved"] >= 0.93  # measured 1.000 (0.969 before), margin two of 32; target 0.88
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
     assert pooled["topic_changes_resolved"] >= 0.90  # measured 1.000, margin 0.1 (12 questions): not glued on
 
@@ -60,7 +61,7 @@ def test_the_legacy_set_is_held_out_entirely(real_assistant):
     # The shipped calibration was fitted on the blind set only: the older 114 questions are
     # a second, fully held-out test.
     s = evaluate(real_assistant, load_gold(LEGACY), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.80  # measured 0.835, margin 0.035
+    assert s["cites_evidence"] >= 0.83  # measured 0.861 (0.835 before this round), margin 0.031
     assert s["citation_validity"] == 1.0
 
 
