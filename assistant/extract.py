@@ -222,6 +222,23 @@ def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
     return all(name in low and re.search(pattern, low) for name, pattern in holders)
 
 
+# "Who replaced the old CEO?" asks for the new one, whatever "old" says; "Who did she replace?"
+# and "Who is he replacing?" ask for the old one.
+_REPLACE = r"(?:replac\w*|succeed\w*|follow\w* (?:on )?from|took over from|tak\w* over from|tak\w* the place of)"
+_REPLACER = re.compile(rf"\bwho(?:'s|’s|s)?\s+(?:(?:will|would|is|was|has|had|have|could|might|did)\s+)?(?:be\s+)?{_REPLACE}")
+_REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|could|might)\s+\w+(?:\s+\w+)?\s+"
+                       rf"(?:be\s+)?{_REPLACE}")
+
+
+def _side(question: str) -> tuple[bool, bool]:
+    """Whether the question asks for whoever is coming into a role, and whoever is leaving it."""
+    if _REPLACER.search(question):
+        return True, False
+    if _REPLACED.search(question):
+        return False, True
+    return bool(_INCOMING.search(question)), bool(_OUTGOING.search(question))
+
+
 def roles_met(question: str, window_text: str) -> bool:
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving)."""
@@ -229,7 +246,7 @@ def roles_met(question: str, window_text: str) -> bool:
     for _, pattern in _ROLES:
         if re.search(pattern, q) and not re.search(pattern, w):
             return False
-    wants_in, wants_out = bool(_INCOMING.search(q)), bool(_OUTGOING.search(q))
+    wants_in, wants_out = _side(q)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it
         return bool((_INCOMING if wants_in else _OUTGOING).search(w))
     return True

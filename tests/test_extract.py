@@ -209,3 +209,15 @@ def test_a_demonym_is_met_by_its_place():
     assert mentions("Canadian", "Sales in Canada rose.") and mentions("Acme", "ACME grew")
     assert not mentions("American", "In Europe alone, ten models launch.")
     assert names_met(["North", "American"], "In North America alone, ten models launch.")
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who replaced the departing chairman?", "Maria Lopez"),  # "departing" is whom, not who
+    ("Who is replacing the old chairman?", "Maria Lopez"),
+    ("Who will succeed Alan Brooks as chairman?", "Maria Lopez"),
+    ("Who is she replacing as chairman?", "Alan Brooks"),
+    ("Who did Maria Lopez replace as chairman?", "Alan Brooks"),
+])
+def test_who_replaced_whom_is_read_by_the_sentence_not_by_its_words(question, name):
+    windows = {"Maria Lopez": "Incoming chairman Maria Lopez", "Alan Brooks": "thanked departing chairman Alan Brooks"}
+    assert [n for n, w in windows.items() if roles_met(question, w)] == [name]
