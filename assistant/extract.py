@@ -225,7 +225,8 @@ def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
 # "Who replaced the old CEO?" asks for the new one, whatever "old" says; "Who did she replace?"
 # and "Who is he replacing?" ask for the old one.
 _REPLACE = r"(?:replac\w*|succeed\w*|follow\w* (?:on )?from|took over from|tak\w* over from|tak\w* the place of)"
-_REPLACER = re.compile(rf"\bwho(?:'s|’s|s)?\s+(?:(?:will|would|is|was|has|had|have|could|might|did)\s+)?(?:be\s+)?{_REPLACE}")
+_REPLACER = re.compile(rf"\bwho(?:'s|’s|s)?\s+(?:(?:will|would|is|was|has|had|have|could|might|did)\s+)?"
+                       rf"(?:be\s+)?{_REPLACE}")
 _REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|could|might)\s+\w+(?:\s+\w+)?\s+"
                        rf"(?:be\s+)?{_REPLACE}")
 
