@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -94,22 +95,45 @@ def sentence_texts(chunks: list[Chunk]) -> list[str]:
     return [c.text[s - c.start : e - c.start] for c in chunks for s, e in c.sentences]
 
 
-def context_texts(chunks: list[Chunk]) -> list[str]:
+_ENDS = re.compile(r"[.!?…][\"”’')\]]*\s*$")  # a sentence's end, closing quotes and brackets included
+
+
+def contexts(chunks: list[Chunk]) -> tuple[list[str], list[tuple[int, ...]]]:
     """Every sentence as read in its place: its section title, the sentence before it in the
-    same section (of the same file), then itself; one row each, as ``sentence_texts``.
+    same section (of the same file), then itself.
 
     A sentence often leans on the one before ("The two companies are collaborating on several
     fronts. Large SUVs, EV platforms, AI software - all are in play.") or on its heading for
-    its subject; read alone it matches no question about that subject."""
-    out: list[str] = []
-    before, where = "", None
+    its subject; read alone it matches no question about that subject. (Reading every
+    sentence with the one before also doubles what the contexts index holds: a piece cut
+    out of text with no sentence end is read alone, which keeps a 50 MB single line under
+    1 GB to index.)
+
+    Returns:
+        ``(parts, docs)``: the sentences' texts (one row each, as ``sentence_texts``) followed
+        by the section titles (as "Title:"), and for each sentence the indexes in ``parts`` it
+        is read with, in order.
+    """
+    parts = sentence_texts(chunks)
+    titles: dict[str, int] = {}
+    docs: list[tuple[int, ...]] = []
+    row, where = 0, None
     for c in chunks:
         if (c.source, c.section) != where:
-            before, where = "", (c.source, c.section)
-        for text in sentence_texts([c]):
-            out.append(" ".join(x for x in (f"{c.section}:" if c.section else "", before, text) if x))
-            before = text
-    return out
+            before, where = None, (c.source, c.section)
+        title = titles.setdefault(c.section, len(parts) + len(titles)) if c.section else None
+        for _ in c.sentences:
+            docs.append(tuple(i for i in (title, before, row) if i is not None))
+            # A piece the chunker had to cut out of text with no sentence end (one huge line)
+            # is no sentence that the next one follows on from: it is not read with it.
+            before, row = (row if _ENDS.search(parts[row]) else None), row + 1
+    return parts + [f"{t}:" for t in titles], docs
+
+
+def context_texts(chunks: list[Chunk]) -> list[str]:
+    """The text of every sentence read in its place (``contexts``), one row each."""
+    parts, docs = contexts(chunks)
+    return [" ".join(parts[i] for i in doc) for doc in docs]
 
 
 # Exact search while it is cheap; HNSW beyond. Measured on this 2-core machine with 384-d
@@ -212,7 +236,7 @@ def _assemble(parts: list[_Part]) -> Index:
         bm25_passages=Lexical.build(embed_text(c) for c in chunks),
         bm25_sentences=Lexical.build(sentence_texts(chunks)),
         context_vectors=cvecs,
-        bm25_contexts=Lexical.build(t for p in parts for t in context_texts(p.chunks)),
+        bm25_contexts=Lexical.build_joined(*contexts(chunks)),
         manifest={},
     )
 

@@ -56,6 +56,18 @@ class Lexical:
         bm25.index(ids, show_progress=False)
         return cls(bm25)
 
+    @classmethod
+    def build_joined(cls, parts: list[str], docs: list[tuple[int, ...]]) -> "Lexical":
+        """Index documents made of several texts each (``docs[i]``: the indexes in ``parts``
+        that document i joins), tokenizing every part once: a part that several documents
+        share (a sentence read with the one after it too) costs one tokenization, and the
+        joined strings are never built."""
+        bm25 = _bm25s().BM25()
+        tok = _bm25s().tokenize(parts, stopwords="en", stemmer=_stemmer(), return_ids=True, show_progress=False)
+        ids = [tok.ids[doc[0]] if len(doc) == 1 else [t for j in doc for t in tok.ids[j]] for doc in docs]
+        bm25.index(type(tok)(ids=ids, vocab=tok.vocab), show_progress=False)
+        return cls(bm25)
+
     def save(self, folder: Path) -> None:
         """Write the index into ``folder``."""
         self._bm25.save(str(folder), show_progress=False)

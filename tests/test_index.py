@@ -9,7 +9,9 @@ import pytest
 
 from assistant import index as index_mod
 from assistant.errors import AssistantError, IndexLoadError
-from assistant.index import CURRENT, build, context_texts, embed_text, load, load_or_build, sentence_texts
+from assistant.index import CURRENT, build, context_texts, contexts, embed_text, load, load_or_build, sentence_texts
+from assistant.lexical import Lexical, tokenize
+from assistant.records import Chunk
 from assistant.retrieval import dense_scores, retrieve
 
 from .conftest import ARTICLE, HashingEmbedder
@@ -271,3 +273,22 @@ def test_a_sentence_is_read_in_context_with_its_section_and_the_sentence_before(
     texts = context_texts(idx.chunks)
     assert len(texts) == len(idx.context_vectors) == len(sentence_texts(idx.chunks))
     assert all(t.endswith(s) for t, s in zip(texts, sentence_texts(idx.chunks), strict=True))
+
+
+def test_a_piece_cut_out_of_text_with_no_sentence_end_is_read_alone():
+    text = "a long line with no end cut here and it goes on. After the cut."
+    cut = text.index(" and")
+    chunk = Chunk(0, "x.txt", 0, len(text), text, "", ((0, cut), (cut + 1, text.index(".") + 1),
+                                                     (text.index("After"), len(text))))
+    assert context_texts([chunk]) == ["a long line with no end cut here", "and it goes on.",
+                                      "and it goes on. After the cut."]
+
+
+def test_the_contexts_index_scores_like_one_built_from_the_joined_texts(settings):
+    idx = build(settings, HashingEmbedder())[0]
+    reference = Lexical.build(context_texts(idx.chunks))
+    joined = Lexical.build_joined(*contexts(idx.chunks))
+    for q in ["What is next for Nissan and Honda?", "large SUVs platforms", "fuel economy"]:
+        tokens = tokenize([q])[0]
+        np.testing.assert_allclose(joined.scores(tokens), reference.scores(tokens), rtol=1e-6)
+        np.testing.assert_allclose(idx.bm25_contexts.scores(tokens), reference.scores(tokens), rtol=1e-6)

@@ -134,7 +134,10 @@ def _one_line_file(path: Path, size: int) -> None:
 
 # Measured: 677 MB peak RSS (VmHWM) of the indexing process, interpreter and imports
 # included, for 105,613 passages; 70-100 s on 2 shared cores, most of it the HNSW build.
-# The issue's limit is 1 GB; the test allows the measured value plus 150 MB.
+# With every sentence also read in its context (a third BM25 index and a third set of
+# vectors): 797 MB (1,038 MB before a piece cut out of a line was read alone and the
+# contexts index reused the sentences' tokens). The issue's limit is 1 GB; the test keeps
+# the limit it had, the first measure plus 150 MB.
 RSS_LIMIT_MB = 677 + 150
 
 
