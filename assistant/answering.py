@@ -228,16 +228,25 @@ def cite(chosen: list[Candidate]) -> tuple[list[str], list[Citation]]:
     return lines, [_citation(passages[cid], used[cid]) for cid in order]
 
 
-def proper_nouns(index: Index) -> dict[str, Counter[str]]:
-    """For each source, its capitalised words past a sentence's start, counted: the names
-    it uses ("Nissan", "Honda", "QX65")."""
-    out: dict[str, Counter[str]] = {}
+@dataclass(frozen=True)
+class CorpusNames:
+    """The names a corpus uses: every capitalised word past a sentence's start ("Nissan",
+    "Honda", "QX65"), lower-cased, and each source's subject (its most frequent one)."""
+
+    known: frozenset[str]
+    subject: dict[str, str]
+
+
+def corpus_names(index: Index) -> CorpusNames:
+    """The names of ``index``'s corpus (read once per index: it walks every sentence)."""
+    counts: dict[str, Counter[str]] = {}
     for c in index.chunks:
-        counts = out.setdefault(c.source, Counter())
+        source = counts.setdefault(c.source, Counter())
         for s, e in c.sentences:
             words = re.findall(r"[A-Za-z][\w-]*", c.text[s - c.start : e - c.start])[1:]
-            counts.update(w for w in words if w[0].isupper() and len(w) > 1)
-    return out
+            source.update(w for w in words if w[0].isupper() and len(w) > 1)
+    return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source),
+                       {src: source.most_common(1)[0][0].lower() for src, source in counts.items() if source})
 
 
 def error_answer(error: str, query: str = "", notice: str = "", t0: float | None = None) -> Answer:
@@ -285,7 +294,7 @@ class Assistant:
         self._reranker = reranker
         self.live = LiveIndex(self.settings, self.embedder, background=refresh)
         self._query_embedder: Embedder | None = None
-        self._nouns: tuple[int, dict[str, Counter[str]]] | None = None  # (id of the index, proper nouns)
+        self._names: tuple[int, CorpusNames] | None = None  # (id of the index, its names)
         self._lock = threading.Lock()
 
     def with_params(self, params: Params | None = None, calibration: calib.Calibration | None = None) -> "Assistant":
@@ -443,21 +452,19 @@ class Assistant:
         return Answer("\n".join(lines), status == records.ANSWERED, query, citations, short_answer=short,
                       confidence=conf, notice=notice, timings_ms=timings | _elapsed(t0), status=status)
 
-    def _proper_nouns(self) -> dict[str, Counter[str]]:
+    def _corpus_names(self) -> CorpusNames:
         index = self.index
-        if self._nouns is None or self._nouns[0] != id(index):
-            self._nouns = (id(index), proper_nouns(index))
-        return self._nouns[1]
+        if self._names is None or self._names[0] != id(index):
+            self._names = (id(index), corpus_names(index))
+        return self._names[1]
 
     def asked_names(self, question: str, source: str) -> list[str]:
         """The names ``question`` gives, less the subject of ``source`` (its most frequent
         name: "Nissan" in an article about Nissan is not a constraint on any sentence) and the
         words of job titles ("Chief", "CEO": ``extract.roles_met`` checks those by their forms)."""
-        nouns = self._proper_nouns()
-        known = frozenset(w.lower() for counts in nouns.values() for w in counts)
-        counts = nouns.get(source)
-        main = counts.most_common(1)[0][0].lower() if counts else ""
-        return [n for n in names(question, known) if n.lower() != main and not is_title(n)]
+        corpus = self._corpus_names()
+        main = corpus.subject.get(source, "")
+        return [n for n in names(question, corpus.known) if n.lower() != main and not is_title(n)]
 
     def fitting_readings(self, question: str, history: list[dict] | None = None,
                          mode: str | None = None) -> list[Analysis] | None:

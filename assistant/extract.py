@@ -172,7 +172,7 @@ def mentions(name: str, text: str) -> bool:
     said by "North America", "Canadian" by "Canada")."""
     low = text.lower()
     n, *places = name_forms(name)
-    return n in low or any(re.search(rf"\b{re.escape(p)}\b", low) for p in places)
+    return n in low or bool(places) and not set(places).isdisjoint(re.findall(r"\w+", low))
 
 
 def names_met(question_names: list[str], sentence: str) -> bool:
@@ -204,10 +204,11 @@ def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
         names: the names it gives that count (less the article's own subject).
     """
     q = question.lower()
+    titles = [pattern for _, pattern in _ROLES if re.search(pattern, q)]  # most questions name none
     out = []
     for name in names:
         n = re.escape(name.lower())
-        for _, pattern in _ROLES:
+        for pattern in titles:
             if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:(?:new|current|former|incoming|outgoing|next)\s+)?(?:{pattern})", q)
                     or re.search(rf"(?:{pattern})\s+(?:of|at)\s+{n}\b", q)):
                 out.append((name.lower(), pattern))
