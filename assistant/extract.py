@@ -60,13 +60,14 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-
 # not a name every answering sentence must repeat ("chief executive" is written "CEO" too).
 _TITLE_WORDS = frozenset("""
 ceo cfo coo cto cio cmo chief executive executives officer officers president vice chair chairman chairwoman
-chairperson director directors head manager managers founder cofounder co-founder boss leader chief's
+chairperson director directors head manager managers founder cofounder co-founder boss leader
 """.split())
 
 
 def is_title(word: str) -> bool:
-    """Whether ``word`` is a word of a job title ("Chief", "CEO", "officer"), not a name."""
-    return word.lower().rstrip("’'s") in _TITLE_WORDS or word.lower() in _TITLE_WORDS
+    """Whether ``word`` is a word of a job title ("Chief", "CEO's", "officers"), not a name."""
+    low = word.lower()
+    return low in _TITLE_WORDS or re.sub(r"(?:[’']s|s)$", "", low) in _TITLE_WORDS
 
 
 # "Who is Jane Roe?": a name already given asks who that person is (a role, a description),
