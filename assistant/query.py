@@ -85,6 +85,12 @@ def capitalised_words(text: str) -> list[str]:
     return [w for w in words[1:] if w[0].isupper() and not w.isupper()]
 
 
+def _function_word(word: str) -> bool:
+    """A capitalised function word ("Who" opening a second sentence, "I") is no name; an
+    acronym spelt like one ("US") is."""
+    return word.lower() in _FUNCTION_WORDS and not (word.isupper() and len(word) > 1)
+
+
 def names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     """The names a question gives: capitalised words past the first ("Honda", "Tesla"), codes
     or acronyms ("QX65", "INFINITI"), and any word that is a name in the corpus (``known``,
@@ -96,7 +102,8 @@ def names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
         in_corpus = low if low in known else low[:-1] if low.endswith("s") and low[:-1] in known else ""
         if in_corpus:
             out.append(bare[: len(in_corpus)])
-        elif i and (w[0].isupper() or any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w)):
+        elif i and (w[0].isupper() and not _function_word(w)
+                    or any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w)):
             out.append(bare)
     return out
 

@@ -80,3 +80,8 @@ def test_instructions_to_the_assistant_are_refused(text):
 ])
 def test_real_questions_with_those_words_are_not(text):
     assert not is_instruction(text)
+
+
+def test_a_capitalised_function_word_is_no_name_but_an_acronym_is():
+    assert names("Nice article! Who is the CEO of Acme?") == ["CEO", "Acme"]
+    assert names("I read that. What did I miss about Acme in the US?") == ["Acme", "US"]
