@@ -205,8 +205,8 @@ def _embed_fresh(parts: list[_Part], embedder: Embedder, progress: Progress | No
     pvec = embed_in_batches(embedder, (embed_text(c) for c in fresh), len(fresh), step(0), EMBED_BATCH)
     svec = embed_in_batches(embedder, iter(sentence_texts(fresh)), n_sent, step(len(fresh)), EMBED_BATCH)
     # Contexts per file: a file's first sentence has no sentence before it from another file.
-    contexts = [t for p in parts if p.passage_vectors is None for t in context_texts(p.chunks)]
-    cvec = embed_in_batches(embedder, iter(contexts), n_sent, step(len(fresh) + n_sent), EMBED_BATCH)
+    in_context = [t for p in parts if p.passage_vectors is None for t in context_texts(p.chunks)]
+    cvec = embed_in_batches(embedder, iter(in_context), n_sent, step(len(fresh) + n_sent), EMBED_BATCH)
     i = j = 0
     for p in parts:
         if p.passage_vectors is None:
