@@ -31,9 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
 
     ev = sub.add_parser("eval", help="evaluate on the gold question sets (5-fold cross-validation on the blind set)")
-    ev.add_argument("--gold", choices=("blind", "fresh", "legacy"), default="blind",
-                    help="blind: the blind-written set, 5-fold CV (default); fresh: blind questions written later "
-                         "and never fitted on; legacy: the older one-writer set")
+    ev.add_argument("--gold", choices=("blind", "fresh", "fresh2", "legacy"), default="blind",
+                    help="blind: the blind-written set, 5-fold CV (default); fresh, fresh2: blind questions written "
+                         "later and never fitted on; legacy: the older one-writer set")
     ev.add_argument("--mode", choices=MODES + ("all",), default="all")
     ev.add_argument("--json", default="artifacts/eval.json", help="where to write full results (default: %(default)s)")
     ev.add_argument("--plot", nargs="?", const="artifacts/eval.png", help="also write a PNG chart")

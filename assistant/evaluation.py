@@ -9,8 +9,9 @@ status, and whether its bold short answer is right.
 Three sets ship with the repository: ``tests/gold/blind/questions.jsonl`` (written blind,
 with five cross-validation folds; the default), ``tests/gold/fresh/questions.jsonl`` (written
 blind the same way by two more writers after the answer stage was rebuilt, and kept out of
-all fitting and tuning) and the older ``tests/gold/questions.jsonl`` (one writer, a dev/test
-split).
+all fitting and tuning), ``tests/gold/fresh2/questions.jsonl`` (two more writers, written
+before the round after that and never read by whoever changed the code) and the older
+``tests/gold/questions.jsonl`` (one writer, a dev/test split).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .records import ANSWERED, NOT_COVERED, PARTIAL, STATUSES, Answer, Span
 BLIND = ROOT / "tests" / "gold" / "blind" / "questions.jsonl"
 LEGACY = ROOT / "tests" / "gold" / "questions.jsonl"
 FRESH = ROOT / "tests" / "gold" / "fresh" / "questions.jsonl"  # written blind later; never fitted on or tuned with
+FRESH2 = ROOT / "tests" / "gold" / "fresh2" / "questions.jsonl"  # written blind later still; misses never read
 GOLD = BLIND
 GOLD_SOURCE = "nissan-strategy-honda-talks.txt"
 KS = (1, 3, 5)
