@@ -52,6 +52,15 @@ _PATTERNS = {
     ),
     NUMBER: re.compile(rf"(?:{_QUALIFIER})?\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)", re.I),
 }
+# A figure asked for as a change ("the mpg gain", "how big an improvement") may be given as
+# a share ("up to 15% better"); a figure asked for as such ("how much cash") may not.
+_CHANGE = re.compile(r"\b(gain(ed|s)?|improv\w*|increas\w*|boost\w*|better|rises?|grow\w*|sav(es?|ings?)|"
+                     r"jump\w*|uplift)\b", re.I)
+
+
+def _met_by(kind: str, question: str) -> tuple[str, ...]:
+    """The kinds a sentence may answer ``kind`` with, for this question."""
+    return (NUMBER, PERCENT) if kind == NUMBER and _CHANGE.search(question) else (kind,)
 # A run of capitalised words; all-caps acronyms and the sentence's first word break it.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)+\b")
 
@@ -110,7 +119,9 @@ def _fresh(candidate: str, question: str) -> bool:
 
 
 # "Is it ...?", "Does it ...?": a yes/no question is answered by the quote, not by a figure.
-_YES_NO = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall)\b", re.I)
+# A yes/no or either-or question, also as a later clause ("mpg gain - is that city or highway?").
+_YES_NO = re.compile(r"(?:^|\s[-–—]+\s|[:;,?.!]\s)\W*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
+                     r"should|shall)\b", re.I)
 
 
 def _people(sentence: str) -> list[tuple[int, int, str]]:
@@ -143,7 +154,8 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
     if kind == PERSON:
         found = _people(sentence)
     else:
-        found = [(m.start(), m.end(), m.group().strip()) for m in _PATTERNS[kind].finditer(sentence)]
+        found = sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
+                       for m in _PATTERNS[k].finditer(sentence))
     return [(s, e, c) for s, e, c in found if _fresh(c, question)]
 
 
@@ -294,10 +306,11 @@ def supports(question: str, query: str, sentence: str, names: list[str]) -> bool
                for a, b, _ in candidates(f"{question} {query}", sentence, kind))
 
 
-def has_kind(kind: str, sentences: list[str]) -> bool:
-    """Whether any sentence holds something of ``kind`` (any kind counts when none is asked)."""
+def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
+    """Whether any sentence holds something of ``kind`` (any kind counts when none is asked);
+    a share meets a figure when ``question`` asks for a change ("the mpg gain")."""
     if not kind:
         return True
     if kind == PERSON:
         return any(_people(s) for s in sentences)
-    return any(_PATTERNS[kind].search(s) for s in sentences)
+    return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)

@@ -8,6 +8,7 @@ import pytest
 from assistant.extract import (
     answer_kind,
     candidates,
+    has_kind,
     holds_roles,
     is_title,
     lead_answer,
@@ -117,6 +118,23 @@ def test_no_short_answer_for_a_yes_no_question_or_a_figure_it_already_gives():
     assert lead_answer("Is that 12% gain for Europe?", "q", SENTENCES[2], WordReranker("sales"), []) == ""
     assert lead_answer("Did sales rise by 12% or 40?", "q", SENTENCES[2], WordReranker("sales"), []) == ""
     assert [c for _, _, c in candidates("What rose 12%?", SENTENCES[2], "percent")] == []
+
+
+def test_a_change_asked_for_may_be_met_by_a_share_but_a_figure_asked_for_may_not():
+    # "what's the mpg gain" asks a figure ("mpg") as a change: "as much as 12%" gives it.
+    mpg = "The new hybrid gets up to 12% better mileage, and more than 40 dealers sell it."
+    assert answer_kind("whats the hybrid mpg gain") == "number"
+    assert has_kind("number", ["Mileage rose by 12%."], "whats the hybrid mpg gain") is True
+    assert has_kind("number", ["Mileage rose by 12%."], "how much cash does it burn") is False
+    assert [c for _, _, c in candidates("whats the hybrid mpg gain", mpg, "number")] == ["up to 12%", "more than 40"]
+    assert [c for _, _, c in candidates("how much cash is left", mpg, "number")] == ["more than 40"]
+
+
+def test_an_either_or_clause_after_the_topic_is_no_question_for_a_short_answer():
+    mileage = "The new hybrid gets up to 12% better mileage on the highway."
+    assert lead_answer("whats the hybrid mpg gain", "q", mileage, None, []) == "up to 12%"
+    assert lead_answer("hybrid mpg gain - is that city or highway", "q", mileage, None, []) == ""
+    assert lead_answer("the hybrid mpg gain, is it over 10%?", "q", mileage, None, []) == ""
 
 
 def test_no_short_answer_for_two_questions_in_one_or_none_asked():
