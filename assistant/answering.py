@@ -37,6 +37,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import (
     PERSON,
+    TITLE,
     answer_kind,
     has_kind,
     holds_roles,
@@ -177,9 +178,12 @@ def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dic
     # A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
     # no top sentence names one that fits, whoever the best sentence names; so is a person the
     # question speaks of by title ("What did Honda's CEO say?") when no top sentence names
-    # that title with that company.
-    missing = (bool(a.kind) and (best is None or not best.x["kind"]
-                                 or a.kind == PERSON and not any(c.x["supports"] for c in cands))
+    # that title with that company. A job title asked for is missing when no top sentence
+    # gives one the question does not already hold: the person's title often stands in
+    # another sentence than the one that best matches the question's other words.
+    supported = any(c.x["supports"] for c in cands)
+    missing = (bool(a.kind) and (best is None or (not supported if a.kind == TITLE else
+                                                  not best.x["kind"] or a.kind == PERSON and not supported))
                or not any(c.x["holds_roles"] for c in cands))
     return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
                                "kind_missing": float(missing),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-PERSON, DATE, NUMBER, PERCENT, MONEY = "person", "date", "number", "percent", "money"
+PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
 
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
@@ -33,6 +33,10 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (DATE, re.compile(r"\b(whens?|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b",
                       re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
+    # a person's job title: "Cartier's title?", "what's his job", "what job did she have"
+    # (not "the job of the engine", nor "the top job", which name no one's)
+    (TITLE, re.compile(r"\b(what|which)\s+(job|title|position|post|role)\b|"
+                       r"(?:[’']s|\bhis|\bher|\btheir)\s+(?:job\s+)?(?:title|job|position|post|role)\b", re.I)),
 ]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -111,6 +115,14 @@ def answer_kind(question: str) -> str:
     return ""
 
 
+def _fresh_title(word: str, question: str) -> bool:
+    """A title word the question does not already hold, in any of its forms: "What did she do
+    before she became chief executive?" is not answered by "incoming CEO"."""
+    low, w = question.lower(), word.lower()
+    return (w not in re.findall(r"[\w-]+", low)
+            and not any(re.search(pattern, w) and re.search(pattern, low) for _, pattern in _ROLES))
+
+
 def _fresh(candidate: str, question: str) -> bool:
     """Not already in the question, nor its figure ("as much as 15%" for "is that 15% ...?")."""
     low = question.lower()
@@ -153,6 +165,9 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
         return []
     if kind == PERSON:
         found = _people(sentence)
+    elif kind == TITLE:
+        return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[\w’'-]+", sentence)
+                if is_title(m.group()) and _fresh_title(m.group(), question)]
     else:
         found = sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
                        for m in _PATTERNS[k].finditer(sentence))
@@ -280,8 +295,9 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     """
     kind = answer_kind(question)
     families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)} or {kind}
-    if not kind or len(families) != 1 or _YES_NO.search(question) or not names_met(names, sentence):
-        return ""
+    if (not kind or kind == TITLE or len(families) != 1 or _YES_NO.search(question)
+            or not names_met(names, sentence)):
+        return ""  # a title is quoted with the name it belongs to, never pulled out alone
     # Nothing already said counts: not in the question, nor in what it was completed with.
     found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)
              if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
@@ -313,4 +329,6 @@ def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
         return True
     if kind == PERSON:
         return any(_people(s) for s in sentences)
+    if kind == TITLE:
+        return any(candidates(question, s, TITLE) for s in sentences)
     return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)

@@ -137,6 +137,27 @@ def test_an_either_or_clause_after_the_topic_is_no_question_for_a_short_answer()
     assert lead_answer("the hybrid mpg gain, is it over 10%?", "q", mileage, None, []) == ""
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("Maria Lopez's title?", "title"),
+    ("what's his job", "title"),
+    ("What job did she have before she became chairman?", "title"),
+    ("what is the job of the battery", ""),  # no one's job
+    ("when does she take the top job", "date"),
+])
+def test_a_persons_job_title_is_a_kind_of_its_own(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_a_title_the_question_already_holds_answers_nothing():
+    s = SENTENCES[1]  # "Incoming chairman Maria Lopez starts ..."
+    assert [c for _, _, c in candidates("Maria Lopez's title?", s, "title")] == ["chairman"]
+    assert candidates("What did Maria Lopez do before she became chairman?", s, "title") == []
+    # in any form the title is written: "chief executive" is held by "CEO"
+    assert candidates("her job before she became chief executive?", "New CEO Jo Roe starts today.", "title") == []
+    assert has_kind("title", [s], "what was her job before chairman") is False
+    assert lead_answer("Maria Lopez's title?", "q", s, None, []) == ""  # quoted with her name, not in bold
+
+
 def test_no_short_answer_for_two_questions_in_one_or_none_asked():
     assert lead_answer("Who is the new chair and when does she start?", "q", BOTH, WordReranker("chair"), []) == ""
     assert lead_answer("Why did sales rise?", "q", SENTENCES[2], WordReranker("sales"), []) == ""

@@ -37,7 +37,8 @@ def test_the_answer_cites_what_retrieval_found(cv):
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.014; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.85  # measured 0.862, margin 0.012; target 0.88 (not met)
+    assert pooled["unanswerable_not_answered"] >= 0.86  # measured 0.892 (0.862 before), margin 2 of 65; target 0.88
+    assert worst["unanswerable_not_answered"] >= 0.69  # measured 0.769, margin one of 13; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.023
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -143,6 +144,18 @@ def test_a_hurried_e_power_question_is_not_declared_not_covered(real_assistant):
     a = real_assistant.answer("whats the epower mpg gain")
     assert a.status in ("answered", "partial") and "15%" in a.text
     assert "15%" in ARTICLE.read_text(encoding="utf-8")[slice(*a.citations[0].sentences[0])]
+
+
+@pytest.mark.parametrize("question", ["What was Espinosa's role before he got the CEO job?",
+                                      "what job did espinosa have before becoming chief executive"])
+def test_a_job_the_article_does_not_give_is_not_answered_with_the_one_it_does(real_assistant, question):
+    # "incoming CEO Ivan Espinosa" gives the job the question already holds, not the one before it
+    assert real_assistant.answer(question).status != "answered"
+
+
+def test_a_named_persons_title_is_answered(real_assistant):
+    a = real_assistant.answer("whats cartiers job title")
+    assert a.status == "answered" and "Chief Efficiency Officer" in a.text
 
 
 def test_foxconn_is_found(real_assistant):
