@@ -46,7 +46,7 @@ _INSTRUCTION = re.compile(
     r"(?:(?:system|hidden|initial|original|secret)\s+)?(prompt|instructions|system message)\b"
     r"|\byour\s+(system|developer|hidden)\s+(prompt|message|instructions)\b|^\s*(system|assistant)\s*:"
     r"|\b(instructions|prompt|rules)\s+(you|u)\s+(were|have been|got)\s+given\b|\bsystem prompt\b"
-    r"|\b(forget|ignore|disregard)\s+(about\s+)?the\s+(article|text|document)\b"
+    r"|\b(forget|ignore|disregard)\s+(about\s+)?(what\s+)?the\s+(article|text|document)\b"
     r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b",
     re.IGNORECASE,
 )
