@@ -30,15 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the full Answer as JSON")
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
 
-    ev = sub.add_parser("eval", help="evaluate on the gold question sets (5-fold cross-validation on the blind set)")
-    ev.add_argument("--gold", choices=("blind", "fresh", "fresh2", "legacy"), default="blind",
-                    help="blind: the blind-written set, 5-fold CV (default); fresh, fresh2: blind questions written "
-                         "later and never fitted on; legacy: the older one-writer set")
+    ev = sub.add_parser("eval", help="evaluate on the gold question sets (5-fold cross-validation on the "
+                                     "blind-written tuning pool)")
+    ev.add_argument("--gold", choices=("blind", "fresh2", "legacy"), default="blind",
+                    help="blind: the blind-written tuning pool (sets blind and fresh), 5-fold CV (default); "
+                         "fresh2: blind questions never fitted on and never read; legacy: the older one-writer set")
     ev.add_argument("--mode", choices=MODES + ("all",), default="all")
     ev.add_argument("--json", default="artifacts/eval.json", help="where to write full results (default: %(default)s)")
     ev.add_argument("--plot", nargs="?", const="artifacts/eval.png", help="also write a PNG chart")
     ev.add_argument("--calibrate", metavar="PATH",
-                    help="first fit the answerability calibration on the whole blind set and save it to PATH "
+                    help="first fit the answerability calibration on the whole tuning pool and save it to PATH "
                          "(in a checkout, assistant/calibration.json is the shipped one)")
 
     srv = sub.add_parser("serve", help="start the web UI (builds the index first if needed)")

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 from .config import MODES, Settings
-from .evaluation import BLIND, FRESH, FRESH2, LEGACY, GoldQuestion, evaluate, history, load_gold, overlaps, summarise
+from .evaluation import FRESH2, LEGACY, TUNING, GoldQuestion, evaluate, history, load_gold, overlaps, summarise
 
 FOLDS = 5
 # Sets answered whole with the shipped calibration (fitted on the blind set): never fitted on.
-HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2, "legacy": LEGACY}
+HELD_OUT = {"fresh2": FRESH2, "legacy": LEGACY}
 # (key, header, format, higher is better)
 COLUMNS = [
     ("hit@3", "hit@3", "{:.3f}", True), ("cites_evidence", "cites", "{:.3f}", True),
@@ -108,10 +108,10 @@ def cross_validate(assistant, gold: list[GoldQuestion], mode: str, folds: int = 
 
 
 def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
-    """Fit both models on the whole blind set and save them to ``path``."""
+    """Fit both models on the whole tuning pool and save them to ``path``."""
     from . import calibration as calib
 
-    what = f"all of {BLIND.parent.name}/{BLIND.name}"
+    what = "all of " + " and ".join(f"{p.parent.name}/{p.name}" for p in TUNING)
     cal = fit(gold, analyses(assistant, gold), what)
     # The two-turn questions' histories are answers to their first turns: fit again with
     # histories made by a fitted model, as answer() and the cross-validation make them.
@@ -119,7 +119,7 @@ def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
     cal = fit(gold, analyses(assistant, gold), what)
     calib.save(cal, path)
     assistant.calibration = cal
-    print(f"calibration fitted on the whole blind set and saved to {path}")
+    print(f"calibration fitted on the whole tuning pool ({len(gold)} questions) and saved to {path}")
 
 
 def plot(results: list[dict], path: Path) -> None:
@@ -159,14 +159,15 @@ def plot(results: list[dict], path: Path) -> None:
     print(f"chart written to {path}")
 
 
-def _gold(path: Path) -> list[GoldQuestion]:
-    """The gold set, which ships with the repository's tests, not with the package."""
-    if not path.is_file():
-        from .errors import ConfigError
+def _gold(*paths: Path) -> list[GoldQuestion]:
+    """The gold sets, which ship with the repository's tests, not with the package."""
+    for path in paths:
+        if not path.is_file():
+            from .errors import ConfigError
 
-        raise ConfigError(f"the gold questions ({path}) are not here: they ship with the repository's tests, "
-                          "so run `assistant eval` from a checkout")
-    return load_gold(path)
+            raise ConfigError(f"the gold questions ({path}) are not here: they ship with the repository's tests, "
+                              "so run `assistant eval` from a checkout")
+    return [q for path in paths for q in load_gold(path)]
 
 
 def run_eval(settings: Settings, args) -> int:
@@ -186,7 +187,7 @@ def run_eval(settings: Settings, args) -> int:
 
     t0 = time.perf_counter()
     held_out = args.gold in HELD_OUT
-    gold = _gold(HELD_OUT[args.gold] if held_out else BLIND)  # before any model is loaded
+    gold = _gold(HELD_OUT[args.gold]) if held_out else _gold(*TUNING)  # before any model is loaded
     from . import calibration as calib
 
     refit = bool(args.calibrate) and not held_out  # the shipped file may be stale: it is replaced

@@ -1,4 +1,4 @@
-"""Choose the answer stage's few constants by 5-fold cross-validation on the blind gold set.
+"""Choose the answer stage's few constants by 5-fold cross-validation on the blind-written tuning pool.
 
     .venv/bin/python benchmarks/tune_cv.py          # about 5 minutes; artifacts/tune_cv.json
 
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.answering import Assistant  # noqa: E402
-from assistant.evaluation import BLIND, evaluate, load_gold  # noqa: E402
+from assistant.evaluation import evaluate, load_tuning  # noqa: E402
 from assistant.params import Params  # noqa: E402
 from assistant.report import FOLDS, analyses, fit  # noqa: E402
 
@@ -49,7 +49,7 @@ def main() -> int:
     p.add_argument("--reranker", choices=("on", "off"), default="off", help="read sentences with the reranker")
     p.add_argument("--only", choices=("quoting", "retrieval", "all"), default="all", help="which sweeps to run")
     args = p.parse_args()
-    gold = load_gold(BLIND)
+    gold = load_tuning()
     start = Params()
     default = replace(start, answer=replace(start.answer, use_reranker=args.reranker == "on"))
     base = Assistant(params=default)

@@ -124,7 +124,7 @@ def test_index_and_ask_escape_names_report_skips_once_and_survive_a_closed_pipe(
 def test_eval_outside_a_checkout_says_where_the_gold_questions_are(monkeypatch, tmp_path, capsys):
     from assistant import cli, report
 
-    monkeypatch.setattr(report, "BLIND", tmp_path / "nowhere.jsonl")
+    monkeypatch.setattr(report, "TUNING", (tmp_path / "nowhere.jsonl",))
     assert cli.main(["eval", "--mode", "hybrid"]) == 1
     err = capsys.readouterr().err
     assert "ship with the repository's tests" in err and "Traceback" not in err

@@ -1,8 +1,10 @@
-"""End to end on the real article with the real models: the blind set, cross-validated.
+"""End to end on the real article with the real models: the blind-written sets, cross-validated.
 
-Each figure is the held-out one: the calibration is fitted on four folds of the blind gold
-set and the fifth is answered, five times (assistant/report.py). Thresholds sit at the
-measured value minus a stated margin; the issue's target is beside each, met or not.
+Each figure is the held-out one: the calibration is fitted on four folds of the tuning pool
+(the blind and fresh sets, 506 questions) and the fifth is answered, five times
+(assistant/report.py); the second fresh set and the legacy set are answered with the
+shipped calibration. Thresholds sit at the measured value minus a stated margin; the
+issue's target is beside each, met or not.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 
 import pytest
 
-from assistant.evaluation import BLIND, FRESH, LEGACY, evaluate, load_gold
+from assistant.evaluation import FRESH2, LEGACY, evaluate, load_gold, load_tuning
 from assistant.report import cross_validate
 
 from .conftest import ARTICLE
@@ -21,56 +23,57 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cv(real_assistant):
-    return cross_validate(real_assistant, load_gold(BLIND), "hybrid")
+    return cross_validate(real_assistant, load_tuning(), "hybrid")
 
 
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["hit@3"] >= 0.82  # measured 0.850 (0.872 with dense weight 0.8), margin 0.03
-    assert pooled["cites_evidence"] >= 0.80  # measured 0.828 (0.769 before this round), margin 0.028; target 0.92
-    assert worst["cites_evidence"] >= 0.72  # measured 0.745 (0.685 before), margin 0.025
-    assert pooled["cite_loss"] <= 0.05  # measured 0.022 (0.103 before), margin 0.028; target under 0.02
-    assert pooled["fact_recall"] >= 0.79  # measured 0.817 (0.750 before), margin 0.027; target 0.88
+    assert pooled["hit@3"] >= 0.83  # measured 0.861, margin 0.03
+    assert pooled["cites_evidence"] >= 0.80  # measured 0.833, margin 0.033; target 0.92 (not met)
+    assert worst["cites_evidence"] >= 0.76  # measured 0.786, margin 0.026
+    assert pooled["cite_loss"] <= 0.06  # measured 0.028, margin 0.032; target under 0.02 (not met)
+    assert pooled["fact_recall"] >= 0.79  # measured 0.817, margin 0.027; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.026, margin 0.014; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.86  # measured 0.892 (0.862 before), margin 2 of 65; target 0.88
-    assert worst["unanswerable_not_answered"] >= 0.69  # measured 0.769, margin one of 13; target 0.88 (not met)
-    assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.037, margin 0.023
+    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.025, margin 0.015; target 0.03
+    assert pooled["unanswerable_not_answered"] >= 0.86  # measured 0.888, margin 2 of 89; target 0.88
+    assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
+    assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.042, margin 0.018
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
 
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.97  # measured 1.000 (27 of 27), margin 0.03; target 0.97
+    assert pooled["short_right"] >= 0.93  # measured 0.969 (31 of 32), margin 1 of 32; target 0.97 (not met)
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 21  # measured 26: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 27  # measured 32: short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.93  # measured 1.000 (0.969 before), margin two of 32; target 0.88
+    assert pooled["followups_resolved"] >= 0.85  # measured 0.891 (41 of 46), margin 2 of 46; target 0.88
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
-    assert pooled["topic_changes_resolved"] >= 0.90  # measured 1.000, margin 0.1 (12 questions): not glued on
+    assert pooled["topic_changes_resolved"] >= 0.88  # measured 0.944 (17 of 18), margin 1 of 18: not glued on
 
 
 def test_the_legacy_set_is_held_out_entirely(real_assistant):
-    # The shipped calibration was fitted on the blind set only: the older 114 questions are
-    # a second, fully held-out test.
+    # The shipped calibration was fitted on the tuning pool only: the older 114 questions are
+    # a fully held-out test.
     s = evaluate(real_assistant, load_gold(LEGACY), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.83  # measured 0.861 (0.835 before this round), margin 0.031
+    assert s["cites_evidence"] >= 0.82  # measured 0.848, margin 0.028
     assert s["citation_validity"] == 1.0
 
 
-def test_the_fresh_set_written_after_this_round(real_assistant):
-    # 124 questions nobody here read before measuring; the previous code scored cites 0.812
-    s = evaluate(real_assistant, load_gold(FRESH), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.76  # measured 0.800, margin 0.04 (five of 80); target 0.92
-    assert s["not_covered_on_answerable"] <= 0.06  # measured 0.025, margin 0.035; target 0.03
+def test_the_second_fresh_set_never_read(real_assistant):
+    # 124 questions whose misses nobody changing the code has read; the round's starting code
+    # scored cites 0.787, not covered on answerable 0.087
+    s = evaluate(real_assistant, load_gold(FRESH2), "hybrid")["summary"]
+    assert s["cites_evidence"] >= 0.80  # measured 0.838, margin 3 of 80; target 0.92 (not met)
+    assert s["not_covered_on_answerable"] <= 0.10  # measured 0.062, margin 3 of 80; target 0.03 (not met)
     assert s["short_on_unanswerable"] == 0 and s["citation_validity"] == 1.0  # measured 0 and 1.0
 
 
