@@ -282,6 +282,11 @@ def roles_met(question: str, window_text: str) -> bool:
     return True
 
 
+# "not just", "not simply", "not only" a few words before a candidate: the sentence says it
+# is more than that, so it is not the answer.
+_NOT_JUST = re.compile(r"\bnot\s+(?:just|simply|only|merely)\s+(?:[\w’'-]+\s+){0,2}$", re.I)
+
+
 def lead_answer(question: str, query: str, sentence: str, reranker, names: list[str]) -> str:
     """What to lead the answer with: a candidate of the asked-for kind from the best
     sentence, or "".
@@ -298,9 +303,11 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     if (not kind or kind == TITLE or len(families) != 1 or _YES_NO.search(question)
             or not names_met(names, sentence)):
         return ""  # a title is quoted with the name it belongs to, never pulled out alone
-    # Nothing already said counts: not in the question, nor in what it was completed with.
+    # Nothing already said counts: not in the question, nor in what it was completed with;
+    # nor a figure the sentence goes past ("not just 200,000 units: double that").
     found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)
-             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
+             if (kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0)))
+             and not _NOT_JUST.search(sentence[:a])]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads

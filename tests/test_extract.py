@@ -158,6 +158,12 @@ def test_a_title_the_question_already_holds_answers_nothing():
     assert lead_answer("Maria Lopez's title?", "q", s, None, []) == ""  # quoted with her name, not in bold
 
 
+def test_no_short_answer_from_a_figure_the_sentence_goes_past():
+    s = "You are not just selling 40,000 bikes a year, you are doubling that."
+    assert lead_answer("how many bikes a year?", "q", s, None, []) == ""
+    assert lead_answer("how many bikes a year?", "q", "They sell just 40,000 bikes a year.", None, []) == "40,000"
+
+
 def test_no_short_answer_for_two_questions_in_one_or_none_asked():
     assert lead_answer("Who is the new chair and when does she start?", "q", BOTH, WordReranker("chair"), []) == ""
     assert lead_answer("Why did sales rise?", "q", SENTENCES[2], WordReranker("sales"), []) == ""
