@@ -107,12 +107,18 @@ def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
     for kind, cue in _KIND_CUES:
         if cue.search(question):
-            return "" if kind == PERSON and _asks_about_a_named_person(question) else kind
+            # "Was it Jane Roe or John Doe who ...?", "who's the best partner, Acme or Corvane?":
+            # the question offers the people to choose from, so no new name answers it
+            return "" if kind == PERSON and (_asks_about_a_named_person(question) or _CHOICE.search(question)) else kind
     # A bare title ("new nissan ceo?", "Honda's chairman?") asks who holds it.
     words = re.findall(r"[\w’'-]+", question)
     if words and len(words) <= 5 and is_title(words[-1]) and not _QUESTION_WORD.search(question):
         return PERSON
     return ""
+
+
+# Two options joined by "or", each a name (capitalised, or the last words after a comma).
+_CHOICE = re.compile(r"\b[A-Z][\w’'-]+\s+or\s+[A-Z][\w’'-]+|,\s*[\w’'-]+\s+or\s+[\w’'-]+\W*$")
 
 
 def _fresh_title(word: str, question: str) -> bool:

@@ -137,6 +137,12 @@ def test_an_either_or_clause_after_the_topic_is_no_question_for_a_short_answer()
     assert lead_answer("the hybrid mpg gain, is it over 10%?", "q", mileage, None, []) == ""
 
 
+def test_a_who_question_offering_its_own_people_asks_for_no_new_name():
+    assert answer_kind("Was it Jane Roe or John Doe who spoke first?") == ""
+    assert answer_kind("whos the better partner tho, acme or corvane") == ""
+    assert answer_kind("Who is the new chair or chief executive?") == "person"
+
+
 @pytest.mark.parametrize("question, kind", [
     ("Maria Lopez's title?", "title"),
     ("what's his job", "title"),
