@@ -30,8 +30,13 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                         r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
     # "whens", "whos": how hurried typists write "when's" and "who's"
-    (DATE, re.compile(r"\b(whens?|what (date|day|year|month)|which (date|day|year|month)|by what (date|year))\b",
-                      re.I)),
+    # "when" asks a date where a question opens with it or it leads a question ("when does",
+    # "and when is", "starting when?"), not in a clause ("does it save much when you're out
+    # on the highway?")
+    (DATE, re.compile(r"\b(whens|what (date|day|year|month)|which (date|day|year|month)|by what (date|year)|"
+                      r"(by|since|until|till) when)\b|^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b|\bwhen\W*$|"
+                      r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
+                      r"might|must|exactly|roughly|approximately)\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
     # a person's job title: "Cartier's title?", "what's his job", "what job did she have"
     # (not "the job of the engine", nor "the top job", which name no one's)

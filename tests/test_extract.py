@@ -48,6 +48,9 @@ class WordReranker:
     ("How much does the plan cost?", "money"),
     ("How much horsepower does it have?", "number"),
     ("Why did the talks stop?", ""),
+    ("and when does the store open", "date"),
+    ("the museum reopens when?", "date"),
+    ("Does it use less fuel when you drive on the highway?", ""),  # "when" in a clause asks no date
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind
