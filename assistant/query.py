@@ -151,6 +151,20 @@ def topic_words(text: str) -> str:
     return " ".join(w for w in words if w.lower().replace("’", "").replace("'", "") not in _FUNCTION_WORDS)
 
 
+# A company's leader in everyday words ("the new boss", "who's in charge", "the top job"),
+# where the text will say "CEO" or "chief executive". ("Who runs it" already finds the CEO,
+# and "running" is as often "running out of money".)
+_LEADER = re.compile(r"\b(boss|bosses|in charge|top (job|exec\w*|spot|post)|head honcho|at the helm)\b",
+                     re.IGNORECASE)
+_TITLED = re.compile(r"\b(ceo|chief|executive|president|chair\w*|director)\b", re.IGNORECASE)
+
+
+def searched(query: str) -> str:
+    """What to search for ``query``: the query, and the usual title when it speaks of a
+    company's leader in everyday words ("who's the new boss" searches "... CEO chief executive")."""
+    return f"{query} CEO chief executive" if _LEADER.search(query) and not _TITLED.search(query) else query
+
+
 def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
     """The queries worth searching for ``question``, most literal first.
 
@@ -160,6 +174,10 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     question (so a new topic is not outweighed by the old one). The caller keeps the
     reading the article answers best.
     """
+    return [searched(q) for q in _resolve(question, history, max_chars)]
+
+
+def _resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
     prev = last_user_question(history)
     if not prev or not needs_context(question):
         return [question]

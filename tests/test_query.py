@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import is_instruction, last_lead, names, needs_context, resolve, topic_words
+from assistant.query import is_instruction, last_lead, names, needs_context, resolve, searched, topic_words
 
 HISTORY = [
     {"role": "user", "content": "Who is the incoming chair of the museum board?"},
@@ -86,3 +86,16 @@ def test_real_questions_with_those_words_are_not(text):
 def test_a_capitalised_function_word_is_no_name_but_an_acronym_is():
     assert names("Nice article! Who is the CEO of Acme?") == ["CEO", "Acme"]
     assert names("I read that. What did I miss about Acme in the US?") == ["Acme", "US"]
+
+
+@pytest.mark.parametrize("query, expanded", [
+    ("who's the new boss at acme", True),
+    ("Who is in charge at the museum now?", True),
+    ("Who holds the top job at the bank?", True),
+    ("Is the bank running out of money?", False),  # not a leader
+    ("Who is the new CEO of the bank?", False),  # the title is already there
+    ("When does the store open?", False),
+])
+def test_a_leader_in_everyday_words_is_also_searched_by_title(query, expanded):
+    assert (searched(query) != query) is expanded
+    assert searched(query).startswith(query)
