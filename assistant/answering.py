@@ -52,7 +52,7 @@ from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import Params
-from .query import capitalised_words, clean, has_words, is_instruction, names, resolve
+from .query import capitalised_words, clean, has_words, is_instruction, names, resolve, searched
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, retrieve
@@ -393,9 +393,11 @@ class Assistant:
         index, ap = self.index, self.params.answer
         t0 = time.perf_counter()
         k = max(k or self.settings.top_k, ap.sentence_passages)
-        r = retrieve(query, index, self.query_embedder, k, mode or self.settings.mode, params=self.params.retrieval)
-        t1 = time.perf_counter()
         kind = answer_kind(question)
+        # a person asked for as "the new boss" is also searched by title; the rest reads the query
+        search = searched(query) if kind == PERSON else query
+        r = retrieve(search, index, self.query_embedder, k, mode or self.settings.mode, params=self.params.retrieval)
+        t1 = time.perf_counter()
         asked = {src: self.asked_names(question, src) for src in {p.chunk.source for p in r.passages}}
         cands = candidates(question, query, r, index, ap.sentence_passages,
                            self.reranker if ap.use_reranker else None, asked)

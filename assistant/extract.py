@@ -1,8 +1,9 @@
 """Short answers read off a cited sentence: a name, date, number, percentage or amount.
 
 The question's wording says which kind it wants ("who", "when", "how many", "what
-percentage", "how much does it cost"); a candidate of that kind is taken from the
-sentence only if it is not already in the question.
+percentage", "how much does it cost", or a person's job title); a candidate of that kind
+is taken from the sentence only if it is not already in the question. A job title is a
+kind a sentence must hold, never a short answer: it is quoted with the name it belongs to.
 """
 
 from __future__ import annotations
@@ -31,17 +32,21 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                         re.I)),
     # "whens", "whos": how hurried typists write "when's" and "who's"
     # "when" asks a date where a question opens with it or it leads a question ("when does",
-    # "and when is", "starting when?"), not in a clause ("does it save much when you're out
-    # on the highway?")
+    # "and when is", "starting when?", "any idea when ..."), not in a clause ("does it save
+    # much when you're out on the highway?")
     (DATE, re.compile(r"\b(whens|what (date|day|year|month)|which (date|day|year|month)|by what (date|year)|"
                       r"(by|since|until|till) when)\b|^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b|\bwhen\W*$|"
+                      r"\b(know|idea|tell me|wonder\w*|sure|say|ask\w*)\s+when\b|"
                       r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
                       r"might|must|exactly|roughly|approximately)\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
-    # a person's job title: "Cartier's title?", "what's his job", "what job did she have"
-    # (not "the job of the engine", nor "the top job", which name no one's)
-    (TITLE, re.compile(r"\b(what|which)\s+(job|title|position|post|role)\b|"
-                       r"(?:[’']s|\bhis|\bher|\btheir)\s+(?:job\s+)?(?:title|job|position|post|role)\b", re.I)),
+    # a person's job title: "Cartier's title?", "whats his job title", "what's her job", "what
+    # job did she have", "his role before he became CEO"; not "the job of the engine", "the
+    # top job", "what title did the club win", "the bank's position on rates" or "what role
+    # does the museum play"
+    (TITLE, re.compile(r"\bjob\s+title\b|(?:[’']s|\bhis|\bher|\btheir)\s+(?:title|job)\b|"
+                       r"\b(?:what|which)\s+job\s+(?:did|does|do|has|had|is|was)\b|"
+                       r"\b(?:job|role|position|post)\b[^?.]{0,60}\b(?:before|previously|prior)\b", re.I)),
 ]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -59,12 +64,15 @@ _PATTERNS = {
         r"(?:dollars|euros|yen|pounds|USD|EUR|JPY))\b",
         re.I,
     ),
-    NUMBER: re.compile(rf"(?:{_QUALIFIER})?\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)", re.I),
+    # a figure, not the front of a decimal or a share ("2" of "2.5%", "15" of "15 percent")
+    NUMBER: re.compile(rf"(?:{_QUALIFIER})?\b\d[\d,]*(?:\.\d+)?\b(?!\.\d|\s?%|\s?per\s?cent\b)", re.I),
 }
-# A figure asked for as a change ("the mpg gain", "how big an improvement") may be given as
-# a share ("up to 15% better"); a figure asked for as such ("how much cash") may not.
-_CHANGE = re.compile(r"\b(gain(ed|s)?|improv\w*|increas\w*|boost\w*|better|rises?|grow\w*|sav(es?|ings?)|"
-                     r"jump\w*|uplift)\b", re.I)
+# A figure asked for as a change ("the mpg gain", "how big a drop", "how much have fares
+# risen") may be given as a share ("up to 15% better"); a figure asked for as such ("how
+# much cash") may not. Lower-case words only: "Savings Bank" names something.
+_CHANGE = re.compile(r"\b(gain(ed|s)?|improv\w*|increas\w*|boost\w*|better|worse|ris(e|es|en|ing)|rose|"
+                     r"grow\w*|grew|sav(e|es|ed|ing|ings)|jump\w*|uplift|drop\w*|fall\w*|fell|declin\w*|"
+                     r"cut|cuts|reduc\w*|decreas\w*|lower|fewer|less|shrink\w*|shrank)\b")
 
 
 def _met_by(kind: str, question: str) -> tuple[str, ...]:
@@ -114,7 +122,7 @@ def answer_kind(question: str) -> str:
         if cue.search(question):
             # "Was it Jane Roe or John Doe who ...?", "who's the best partner, Acme or Corvane?":
             # the question offers the people to choose from, so no new name answers it
-            return "" if kind == PERSON and (_asks_about_a_named_person(question) or _CHOICE.search(question)) else kind
+            return "" if kind == PERSON and (_asks_about_a_named_person(question) or _offers_choice(question)) else kind
     # A bare title ("new nissan ceo?", "Honda's chairman?") asks who holds it.
     words = re.findall(r"[\w’'-]+", question)
     if words and len(words) <= 5 and is_title(words[-1]) and not _QUESTION_WORD.search(question):
@@ -122,15 +130,26 @@ def answer_kind(question: str) -> str:
     return ""
 
 
-# Two options joined by "or", each a name (capitalised, or the last words after a comma).
-_CHOICE = re.compile(r"\b[A-Z][\w’'-]+\s+or\s+[A-Z][\w’'-]+|,\s*[\w’'-]+\s+or\s+[\w’'-]+\W*$")
+# The people or parties to choose from, given by the question: "was it A or B who ...",
+# "who's the better partner, A or B?" (not "who is the chair or CEO?": titles are no choice).
+_OPTION = r"[\w’'-]+(?:\s+[\w’'-]+){0,2}?"
+_CHOICE = re.compile(rf"^\W*(?:was|is|were|are)\s+it\s+(?P<a>{_OPTION})\s+or\s+(?P<b>{_OPTION})\s+who\b|"
+                     r",\s*(?P<c>[\w’'-]+)\s+or\s+(?P<d>[\w’'-]+)\W*$", re.I)
+
+
+def _offers_choice(question: str) -> bool:
+    m = _CHOICE.search(question)
+    return m is not None and not any(is_title(w) for x in m.groupdict().values() if x for w in x.split())
 
 
 def _fresh_title(word: str, question: str) -> bool:
     """A title word the question does not already hold, in any of its forms: "What did she do
     before she became chief executive?" is not answered by "incoming CEO"."""
-    low, w = question.lower(), word.lower()
-    return (w not in re.findall(r"[\w-]+", low)
+    def bare(x: str) -> str:
+        return re.sub(r"(?:[’']s|s)$", "", x.lower())
+
+    low, w = question.lower(), bare(word)
+    return (w not in {bare(x) for x in re.findall(r"[\w’'-]+", low)}
             and not any(re.search(pattern, w) and re.search(pattern, low) for _, pattern in _ROLES))
 
 
@@ -142,9 +161,12 @@ def _fresh(candidate: str, question: str) -> bool:
 
 
 # "Is it ...?", "Does it ...?": a yes/no question is answered by the quote, not by a figure.
-# A yes/no or either-or question, also as a later clause ("mpg gain - is that city or highway?").
-_YES_NO = re.compile(r"(?:^|\s[-–—]+\s|[:;,?.!]\s)\W*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
-                     r"should|shall)\b", re.I)
+# A yes/no or either-or question; also a last clause asking one of what was just named
+# ("mpg gain - is that city or highway?", "the gain, is it over 10%?"), not an aside
+# ("Who, as of April, is the CEO?").
+_AUX = r"(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall)"
+_YES_NO = re.compile(rf"^\W*{_AUX}\b|(?:[,;:]|\s*[-–—]+)\s*{_AUX}\s+(it|that|this|these|those|they|there|he|she)\b"
+                     r"[^,;:]*$", re.I)
 
 
 def _people(sentence: str) -> list[tuple[int, int, str]]:
@@ -180,9 +202,21 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
         return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[\w’'-]+", sentence)
                 if is_title(m.group()) and _fresh_title(m.group(), question)]
     else:
-        found = sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
-                       for m in _PATTERNS[k].finditer(sentence))
+        found = _longest(sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
+                                for m in _PATTERNS[k].finditer(sentence)))
     return [(s, e, c) for s, e, c in found if _fresh(c, question)]
+
+
+def _longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Of overlapping candidates (in start order), the longest: "as much as 15%", not "15"."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, c in found:
+        if out and s < out[-1][1]:
+            if e - s > out[-1][1] - out[-1][0]:
+                out[-1] = (s, e, c)
+            continue
+        out.append((s, e, c))
+    return out
 
 
 def window(sentence: str, start: int, end: int, before: int = WINDOW_WORDS, after: int = WINDOW_WORDS) -> str:
@@ -293,8 +327,9 @@ def roles_met(question: str, window_text: str) -> bool:
     return True
 
 
-# "not just", "not simply", "not only" a few words before a candidate: the sentence says it
-# is more than that, so it is not the answer.
+# "not just", "not simply", "not only" a few words before a candidate: the sentence goes
+# past that figure ("not simply 200,000 units: double that") or adds another beside it
+# ("not only 300 paintings but also 50 sculptures"); which one answers is the reader's call.
 _NOT_JUST = re.compile(r"\bnot\s+(?:just|simply|only|merely)\s+(?:[\w’'-]+\s+){0,2}$", re.I)
 
 
@@ -314,11 +349,12 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     if (not kind or kind == TITLE or len(families) != 1 or _YES_NO.search(question)
             or not names_met(names, sentence)):
         return ""  # a title is quoted with the name it belongs to, never pulled out alone
-    # Nothing already said counts: not in the question, nor in what it was completed with;
-    # nor a figure the sentence goes past ("not just 200,000 units: double that").
-    found = [(c, window(sentence, a, b)) for a, b, c in candidates(f"{question} {query}", sentence, kind)
-             if (kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0)))
-             and not _NOT_JUST.search(sentence[:a])]
+    # Nothing already said counts: not in the question, nor in what it was completed with.
+    offered = candidates(f"{question} {query}", sentence, kind)
+    if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
+        return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
+    found = [(c, window(sentence, a, b)) for a, b, c in offered
+             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads

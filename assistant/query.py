@@ -46,7 +46,10 @@ _INSTRUCTION = re.compile(
     r"(?:(?:system|hidden|initial|original|secret)\s+)?(prompt|instructions|system message)\b"
     r"|\byour\s+(system|developer|hidden)\s+(prompt|message|instructions)\b|^\s*(system|assistant)\s*:"
     r"|\b(instructions|prompt|rules)\s+(you|u)\s+(were|have been|got)\s+given\b|\bsystem prompt\b"
-    r"|\b(forget|ignore|disregard)\s+(about\s+)?(what\s+)?the\s+(article|text|document)\b"
+    # said to the assistant, at the start of a sentence ("Forget about what the article says"), not
+    # asked of someone ("Did the regulator ignore what the document said?")
+    r"|(?:^|[.!?;:,]\s*|\b(?:and|so|now|just|please)\s+)(forget|ignore|disregard)\s+(about\s+)?(what\s+)?the\s+"
+    r"(article|text|document)\b"
     r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b",
     re.IGNORECASE,
 )
@@ -152,16 +155,16 @@ def topic_words(text: str) -> str:
 
 
 # A company's leader in everyday words ("the new boss", "who's in charge", "the top job"),
-# where the text will say "CEO" or "chief executive". ("Who runs it" already finds the CEO,
-# and "running" is as often "running out of money".)
-_LEADER = re.compile(r"\b(boss|bosses|in charge|top (job|exec\w*|spot|post)|head honcho|at the helm)\b",
-                     re.IGNORECASE)
+# where business text says "CEO" or "chief executive". Lower-case only ("Hugo Boss" is a
+# name); "running" is as often "running out of money", and "who runs it" finds the CEO.
+_LEADER = re.compile(r"\b(boss|bosses|in charge|top (job|exec\w*)|head honcho|at the helm)\b")
 _TITLED = re.compile(r"\b(ceo|chief|executive|president|chair\w*|director)\b", re.IGNORECASE)
 
 
 def searched(query: str) -> str:
-    """What to search for ``query``: the query, and the usual title when it speaks of a
-    company's leader in everyday words ("who's the new boss" searches "... CEO chief executive")."""
+    """What to search for a question asking *who* leads: the query, and the usual title when
+    it speaks of the leader in everyday words ("who's the new boss" also searches "CEO chief
+    executive"). The caller decides that a person is asked for; only retrieval reads it."""
     return f"{query} CEO chief executive" if _LEADER.search(query) and not _TITLED.search(query) else query
 
 
@@ -174,10 +177,6 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     question (so a new topic is not outweighed by the old one). The caller keeps the
     reading the article answers best.
     """
-    return [searched(q) for q in _resolve(question, history, max_chars)]
-
-
-def _resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
     prev = last_user_question(history)
     if not prev or not needs_context(question):
         return [question]

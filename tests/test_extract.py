@@ -51,6 +51,8 @@ class WordReranker:
     ("and when does the store open", "date"),
     ("the museum reopens when?", "date"),
     ("Does it use less fuel when you drive on the highway?", ""),  # "when" in a clause asks no date
+    ("Any idea when the museum reopens?", "date"),
+    ("Who, as of April, leads the bank?", "person"),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind
@@ -137,13 +139,19 @@ def test_an_either_or_clause_after_the_topic_is_no_question_for_a_short_answer()
     mileage = "The new hybrid gets up to 12% better mileage on the highway."
     assert lead_answer("whats the hybrid mpg gain", "q", mileage, None, []) == "up to 12%"
     assert lead_answer("hybrid mpg gain - is that city or highway", "q", mileage, None, []) == ""
+    assert lead_answer("hybrid mpg gain—is that city or highway", "q", mileage, None, []) == ""
+    # an aside between commas is no yes/no clause
+    assert lead_answer("Who, as of April, is the chair?", "q", "Incoming chair Jo Roe starts in April.", None,
+                       []) == "Jo Roe"
     assert lead_answer("the hybrid mpg gain, is it over 10%?", "q", mileage, None, []) == ""
 
 
 def test_a_who_question_offering_its_own_people_asks_for_no_new_name():
     assert answer_kind("Was it Jane Roe or John Doe who spoke first?") == ""
+    assert answer_kind("was it roe or doe who spoke first") == ""
     assert answer_kind("whos the better partner tho, acme or corvane") == ""
     assert answer_kind("Who is the new chair or chief executive?") == "person"
+    assert answer_kind("Who is the new Chair or CEO?") == "person"  # titles are no people to choose from
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -152,6 +160,12 @@ def test_a_who_question_offering_its_own_people_asks_for_no_new_name():
     ("What job did she have before she became chairman?", "title"),
     ("what is the job of the battery", ""),  # no one's job
     ("when does she take the top job", "date"),
+    ("whats her job title", "title"),
+    ("What was his role before he joined the bank?", "title"),
+    ("Which job did she have before she became chair?", "title"),
+    ("What is the bank's position on interest rates?", ""),
+    ("What role does the museum play in the city?", ""),
+    ("What title did the club win in 2004?", ""),
 ])
 def test_a_persons_job_title_is_a_kind_of_its_own(question, kind):
     assert answer_kind(question) == kind
@@ -161,16 +175,32 @@ def test_a_title_the_question_already_holds_answers_nothing():
     s = SENTENCES[1]  # "Incoming chairman Maria Lopez starts ..."
     assert [c for _, _, c in candidates("Maria Lopez's title?", s, "title")] == ["chairman"]
     assert candidates("What did Maria Lopez do before she became chairman?", s, "title") == []
-    # in any form the title is written: "chief executive" is held by "CEO"
+    # in any form the title is written: "chief executive" is held by "CEO", "director" by "directors"
     assert candidates("her job before she became chief executive?", "New CEO Jo Roe starts today.", "title") == []
+    assert candidates("her job before she was a director?", "The directors named Jo Roe.", "title") == []
     assert has_kind("title", [s], "what was her job before chairman") is False
     assert lead_answer("Maria Lopez's title?", "q", s, None, []) == ""  # quoted with her name, not in bold
 
 
-def test_no_short_answer_from_a_figure_the_sentence_goes_past():
+def test_no_short_answer_from_a_figure_the_sentence_goes_past_or_adds_to():
     s = "You are not just selling 40,000 bikes a year, you are doubling that."
     assert lead_answer("how many bikes a year?", "q", s, None, []) == ""
     assert lead_answer("how many bikes a year?", "q", "They sell just 40,000 bikes a year.", None, []) == "40,000"
+    # "not only X but also Y": X holds, but Y must not lead in its place
+    both = "The museum holds not only 300 paintings but also 50 sculptures."
+    assert lead_answer("How many paintings does the museum hold?", "q", both, None, []) == ""
+
+
+def test_a_decimal_share_is_one_candidate_not_its_front():
+    assert [c for _, _, c in candidates("how big was the deposit growth", "Deposits grew 2.5% last year.",
+                                        "number")] == ["2.5%"]
+    assert [c for _, _, c in candidates("how many cars", "It sold 15 percent more cars.", "number")] == []
+
+
+def test_a_drop_is_a_change_too_but_a_name_is_not():
+    assert has_kind("number", ["Visits fell 12%."], "how big a drop in visits was there") is True
+    assert has_kind("number", ["Visits fell 12%."], "how many fewer visitors came") is True
+    assert has_kind("number", ["Rates are 4%."], "How many members does the Savings Bank have?") is False
 
 
 def test_no_short_answer_for_two_questions_in_one_or_none_asked():

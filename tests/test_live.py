@@ -81,7 +81,9 @@ def test_a_stale_index_answers_at_once_and_says_so_when_not_refreshing(settings,
     with caplog.at_level(logging.WARNING):
         a = Assistant(settings, embedder=emb, refresh=False)  # as `assistant ask` runs
         ans = a.answer("Who is taking over as Nissan's CEO?")
-    assert ans.answerable and not ans.error
+    # answered from the old index (with the fake embedder the calibration may call it answered,
+    # partial or not covered: quality is not this test's subject, the stale index is)
+    assert not ans.error and ans.status in ("answered", "partial", "not_covered") and (ans.citations or ans.closest)
     assert "index is stale: corpus files changed" in caplog.text and "run `assistant index`" in caplog.text
     assert "index is stale" in ans.notice  # the reader is told too, not only the log
     assert emb.calls == 1  # the question only: nothing rebuilt in the foreground

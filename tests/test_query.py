@@ -78,6 +78,7 @@ def test_instructions_to_the_assistant_are_refused(text):
     "Will the board override the rules on mergers?",
     "Did the firm send a system message to its dealers?",
     "What did the new chief executive say about the rules for partnerships?",
+    "Did the regulator ignore what the document said about risk?",
 ])
 def test_real_questions_with_those_words_are_not(text):
     assert not is_instruction(text)
@@ -92,10 +93,15 @@ def test_a_capitalised_function_word_is_no_name_but_an_acronym_is():
     ("who's the new boss at acme", True),
     ("Who is in charge at the museum now?", True),
     ("Who holds the top job at the bank?", True),
-    ("Is the bank running out of money?", False),  # not a leader
+    ("How much did Hugo Boss earn last year?", False),  # a name
     ("Who is the new CEO of the bank?", False),  # the title is already there
     ("When does the store open?", False),
 ])
 def test_a_leader_in_everyday_words_is_also_searched_by_title(query, expanded):
     assert (searched(query) != query) is expanded
     assert searched(query).startswith(query)
+
+
+def test_the_conversation_alone_decides_what_a_question_is_read_as():
+    # the title is added for retrieval only (answering.analyse), not to the query the reader sees
+    assert resolve("who's the new boss at acme", None, 1000) == ["who's the new boss at acme"]
