@@ -14,9 +14,9 @@ Both are fitted with scikit-learn (balanced classes, default regularisation). `a
 eval` fits them on four folds of the blind gold set and answers the fifth, five times; the
 shipped file is the fit on all of it. Two thresholds turn the confidence into a status:
 ``answered`` at or above ``threshold`` (0.5, the even-odds point of balanced classes, not a
-tuned value), ``partial`` down to ``partial_threshold`` (fitted: the highest bar that leaves
-at most ``NOT_COVERED_TARGET`` of the answerable training questions ``not_covered``), and
-``not_covered`` below.
+tuned value), ``partial`` down to ``partial_threshold`` (fitted: halfway between the last of
+the ``NOT_COVERED_TARGET`` share of answerable training questions it leaves
+``not_covered`` and the next), and ``not_covered`` below.
 """
 
 from __future__ import annotations
@@ -166,8 +166,8 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
                    fitted_on: str) -> Calibration:
     """Fit the answerability model and set the thresholds.
 
-    The partial threshold is the highest (at most ``threshold``) that leaves at most
-    NOT_COVERED_TARGET of the answerable questions below it.
+    The partial threshold (at most ``threshold``) leaves NOT_COVERED_TARGET of the answerable
+    questions below it, halfway between the last of them and the next.
 
     Args:
         selection: the fitted selection model the question rows were computed with.
@@ -178,9 +178,12 @@ def fit_answerable(selection: Logistic, questions: list[dict[str, float]], label
     answerable = _logistic(questions, labels, QUESTION_FEATURES)
     cal = Calibration(selection, answerable, fitted_on=fitted_on)
     covered = sorted(cal.confidence(r) for r, y in zip(questions, labels, strict=True) if y)
-    # The highest bar that still leaves at most the target share of answerable rows below it.
-    cut = covered[int(NOT_COVERED_TARGET * len(covered))] if covered else cal.threshold
-    bar = math.floor(min(cal.threshold, cut) * 1e6) / 1e6  # rounded down: the row at the cut stays above it
+    # The target share of answerable rows below the bar, and the bar halfway between the
+    # last of them and the next: the widest margin on both sides, so a refit that moves one
+    # row moves the bar by half the gap, not the whole of it.
+    k = int(NOT_COVERED_TARGET * len(covered))
+    cut = (covered[k - 1] + covered[k]) / 2 if 0 < k < len(covered) else covered[k] if covered else cal.threshold
+    bar = math.floor(min(cal.threshold, cut) * 1e6) / 1e6
     return Calibration(selection, answerable, cal.threshold, bar, fitted_on)
 
 

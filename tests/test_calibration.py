@@ -38,6 +38,12 @@ def test_fitting_finds_the_signal_and_sets_the_partial_bar_from_the_target():
     confidences = [cal.confidence(q) for q, y in zip(questions, answerable, strict=True) if y]
     below = sum(c < cal.partial_threshold for c in confidences) / len(confidences)
     assert below <= calib.NOT_COVERED_TARGET  # at most 2% of answerable rows would be "not covered"
+    # halfway between the last row it leaves below and the next: a refit that moves one row
+    # moves the bar by half the gap
+    k = int(calib.NOT_COVERED_TARGET * len(confidences))
+    low = sorted(confidences)
+    assert low[k - 1] < cal.partial_threshold < low[k]
+    assert cal.partial_threshold == pytest.approx(min(0.5, (low[k - 1] + low[k]) / 2), abs=1e-5)
     assert cal.status(0.9) == "answered" and cal.status(0.0) == "not_covered"
     assert cal.status((cal.partial_threshold + cal.threshold) / 2) in ("partial", "answered")
 
