@@ -426,6 +426,10 @@ class Assistant:
         question, query, timings = a.question, a.query, a.timings_ms
         ap = self.params.answer
         status = self.calibration.status(conf) if cands else records.NOT_COVERED
+        if status == records.ANSWERED and feats.get("unknown_name"):
+            # the question names something the corpus never mentions ("Is Toyota also ..."):
+            # whatever the quotes say, they do not answer it in full
+            status = records.PARTIAL
         if status == records.NOT_COVERED:
             closest = [_citation(p, []) for p in a.retrieval.passages[: ap.closest]]
             text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."

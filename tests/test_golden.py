@@ -40,7 +40,7 @@ def test_the_answer_cites_what_retrieval_found(cv):
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.020 (0.028), margin 0.02; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.86  # measured 0.888 (0.854), margin 2 of 89; target 0.88
+    assert pooled["unanswerable_not_answered"] >= 0.87  # measured 0.899 (0.854), margin 2 of 89; target 0.88
     assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.042, margin 0.018
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
@@ -158,6 +158,14 @@ def test_a_hurried_e_power_question_is_not_declared_not_covered(real_assistant):
 def test_a_job_the_article_does_not_give_is_not_answered_with_the_one_it_does(real_assistant, question):
     # "incoming CEO Ivan Espinosa" gives the job the question already holds, not the one before it
     assert real_assistant.answer(question).status != "answered"
+
+
+@pytest.mark.parametrize("question", ["Is Toyota also planning a platform-sharing deal for large SUVs?",
+                                      "What did Volkswagen's CEO say about Nissan?"])
+def test_a_company_the_article_never_names_is_never_answered_in_full(real_assistant, question):
+    # "Is Toyota also planning ..." was answered (0.92) with the Nissan-Honda platform sentence
+    a = real_assistant.answer(question)
+    assert a.status in ("partial", "not_covered") and a.short_answer == ""
 
 
 def test_a_named_persons_title_is_answered(real_assistant):
