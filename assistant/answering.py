@@ -136,7 +136,8 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
         x = {name: float(v[i]) for name, v in z.items()} | {
             "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
             "closeness": float(max(raw["cosine"][i], raw["context"][i])),  # the level the z-scores leave out
-            "kind": float(bool(kind) and has_kind(kind, [text], question)),
+            # what the conversation asked counts too: "by how much?" after "better gas mileage?"
+            "kind": float(bool(kind) and has_kind(kind, [text], f"{question} {query}")),
             "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
             "supports": float(supports(question, query, text, wanted)),
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}

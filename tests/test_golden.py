@@ -56,7 +56,7 @@ def test_short_answers_are_claims_that_hold(cv):
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.85  # measured 0.891 (0.935), margin 2 of 46; target 0.88
+    assert pooled["followups_resolved"] >= 0.87  # measured 0.913 (0.935), margin 2 of 46; target 0.88
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
     assert pooled["topic_changes_resolved"] >= 0.88  # measured 0.944 (17 of 18), margin 1 of 18: not glued on
 
@@ -200,6 +200,16 @@ def test_a_followup_is_completed_from_what_it_refers_to(real_assistant):
     assert a.status == "answered" and "April 1st" in a.text
     assert a.query.startswith("When does he take over?")  # the question first, then what it refers to
     assert "Who is" not in a.query  # not the whole previous question
+
+
+def test_by_how_much_asks_the_change_the_last_question_asked(real_assistant):
+    # "By how much?" asks a figure; "better gas mileage" was asked the turn before, so the
+    # "as much as 15% higher" sentence holds it (it was not covered)
+    first = real_assistant.answer("Does the new e-POWER get better gas mileage?")
+    history = [{"role": "user", "content": "Does the new e-POWER get better gas mileage?"},
+               {"role": "assistant", "content": first.text}]
+    a = real_assistant.answer("By how much?", history=history)
+    assert a.status == "answered" and "15%" in a.text
 
 
 def test_a_new_topic_is_not_glued_to_the_last_one(real_assistant):
