@@ -82,10 +82,16 @@ def is_instruction(text: str) -> bool:
     return bool(_INSTRUCTION.search(text))
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` begins ``text`` or a sentence in it ("... at one point?
+    Whatever came of that?"): a capital there says nothing about a name."""
+    return not text[:start].strip() or text[:start].rstrip()[-1] in ".?!"
+
+
 def capitalised_words(text: str) -> list[str]:
-    """Capitalised words past the first, as names are written ("Toyota", "Paris")."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", text)
-    return [w for w in words[1:] if w[0].isupper() and not w.isupper()]
+    """Capitalised words that open no sentence, as names are written ("Toyota", "Paris")."""
+    return [m.group() for m in re.finditer(r"[^\W\d_][\w'’-]*", text)
+            if m.group()[0].isupper() and not m.group().isupper() and not _opens_sentence(text, m.start())]
 
 
 def _function_word(word: str) -> bool:
@@ -95,18 +101,19 @@ def _function_word(word: str) -> bool:
 
 
 def names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
-    """The names a question gives: capitalised words past the first ("Honda", "Tesla"), codes
+    """The names a question gives: capitalised words that open no sentence ("Honda", "Tesla"), codes
     or acronyms ("QX65", "INFINITI"), and any word that is a name in the corpus (``known``,
     lower-cased) however it was typed ("hondas ceo"); without a possessive ending."""
     out = []
-    for i, w in enumerate(re.findall(r"[^\W_][\w’'-]*", text)):
+    for m in re.finditer(r"[^\W_][\w’'-]*", text):
+        w = m.group()
         bare = re.sub(r"[’']s$", "", w)
         low = bare.lower()
         in_corpus = low if low in known else low[:-1] if low.endswith("s") and low[:-1] in known else ""
         if in_corpus:
             out.append(bare[: len(in_corpus)])
-        elif i and (w[0].isupper() and not _function_word(w)
-                    or any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w)):
+        elif (any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w) and m.start()
+              or w[0].isupper() and not _function_word(w) and not _opens_sentence(text, m.start())):
             out.append(bare)
     return out
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import is_instruction, last_lead, names, needs_context, resolve, searched, topic_words
+from assistant.query import (
+    capitalised_words,
+    is_instruction,
+    last_lead,
+    names,
+    needs_context,
+    resolve,
+    searched,
+    topic_words,
+)
 
 HISTORY = [
     {"role": "user", "content": "Who is the incoming chair of the museum board?"},
@@ -105,3 +114,11 @@ def test_a_leader_in_everyday_words_is_also_searched_by_title(query, expanded):
 def test_the_conversation_alone_decides_what_a_question_is_read_as():
     # the title is added for retrieval only (answering.analyse), not to the query the reader sees
     assert resolve("who's the new boss at acme", None, 1000) == ["who's the new boss at acme"]
+
+
+def test_a_capital_opening_a_second_sentence_is_no_name():
+    # "Whatever" counted as a name the article lacks, so the question looked unanswerable
+    text = "Didn't Acme and Corvane try to merge once? Whatever came of that?"
+    assert capitalised_words(text) == ["Acme", "Corvane"]
+    assert names(text) == ["Acme", "Corvane"]
+    assert capitalised_words("Is Toyota also planning one?") == ["Toyota"]
