@@ -155,16 +155,20 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
     """
     terms = set(tokenize([question])[0]) or set(r.tokens)
     known = set(index.bm25_passages.known(list(terms)))
-    # A name is known when the corpus has it, or the place its demonym comes from ("American").
-    # Acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names.
-    unknown = any(not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])
-                  for w in capitalised_words(question)
-                  if tokenize([w])[0] and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w))
     return {
         "passage_cosine": r.passages[0].dense if r.passages else 0.0,
         "known_terms": len(known) / len(terms) if terms else 0.0,
-        "unknown_name": float(unknown),
+        "unknown_name": float(bool(unknown_names(question, index))),
     }
+
+
+def unknown_names(question: str, index: Index) -> list[str]:
+    """The names the question gives that the corpus never mentions ("Toyota"). A name is
+    known when the corpus has it, or the place its demonym comes from ("American"); acronyms
+    ("BEVs", "EMs") are terms rather than names, and titles are not names."""
+    return [w for w in capitalised_words(question)
+            if tokenize([w])[0] and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
+            and not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])]
 
 
 def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dict[str, float]]:
@@ -429,8 +433,10 @@ class Assistant:
         status = self.calibration.status(conf) if cands else records.NOT_COVERED
         if status == records.ANSWERED and feats.get("unknown_name"):
             # the question names something the corpus never mentions ("Is Toyota also ..."):
-            # whatever the quotes say, they do not answer it in full
+            # whatever the quotes say, they do not answer it in full; the reader is told which
             status = records.PARTIAL
+            missing = ", ".join(dict.fromkeys(unknown_names(question, self.index)))
+            notice = " ".join(x for x in (notice, f"Note: the article never mentions {missing}.") if x)
         if status == records.NOT_COVERED:
             closest = [_citation(p, []) for p in a.retrieval.passages[: ap.closest]]
             text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."

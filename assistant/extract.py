@@ -78,6 +78,8 @@ _CHANGE = re.compile(r"\b(gain(ed|s)?|improv\w*|increas\w*|boost\w*|better|worse
 def _met_by(kind: str, question: str) -> tuple[str, ...]:
     """The kinds a sentence may answer ``kind`` with, for this question."""
     return (NUMBER, PERCENT) if kind == NUMBER and _CHANGE.search(question) else (kind,)
+
+
 # A run of capitalised words; all-caps acronyms and the sentence's first word break it.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)+\b")
 
@@ -138,6 +140,7 @@ _CHOICE = re.compile(rf"^\W*(?:was|is|were|are)\s+it\s+(?P<a>{_OPTION})\s+or\s+(
 
 
 def _offers_choice(question: str) -> bool:
+    """Whether the question names the people to choose from (``_CHOICE``), none a title."""
     m = _CHOICE.search(question)
     return m is not None and not any(is_title(w) for x in m.groupdict().values() if x for w in x.split())
 
