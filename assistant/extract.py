@@ -41,12 +41,15 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                       r"might|must|exactly|roughly|approximately)\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
     # a person's job title: "Cartier's title?", "whats his job title", "what's her job", "what
-    # job did she have", "his role before he became CEO"; not "the job of the engine", "the
-    # top job", "what title did the club win", "the bank's position on rates" or "what role
-    # does the museum play"
+    # job did she have", "his role before he became CEO", "what did roe do before" (one word
+    # for the person: "what did the bank do before" asks no job); not "the job of the engine",
+    # "the top job", "what title did the club win", "the bank's position on rates" or "what
+    # role does the museum play"
     (TITLE, re.compile(r"\bjob\s+title\b|(?:[’']s|\bhis|\bher|\btheir)\s+(?:title|job)\b|"
                        r"\b(?:what|which)\s+job\s+(?:did|does|do|has|had|is|was)\b|"
-                       r"\b(?:job|role|position|post)\b[^?.]{0,60}\b(?:before|previously|prior)\b", re.I)),
+                       r"\b(?:job|role|position|post)\b[^?.]{0,60}\b(?:before|previously|prior)\b|"
+                       r"\bwhat\s+did\s+(?!the\b|a\b|an\b|it\b|they\b)[\w’'-]+\s+do\s+(?:before|previously|prior)\b",
+                       re.I)),
 ]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"

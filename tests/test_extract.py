@@ -163,6 +163,8 @@ def test_a_who_question_offering_its_own_people_asks_for_no_new_name():
     ("whats her job title", "title"),
     ("What was his role before he joined the bank?", "title"),
     ("Which job did she have before she became chair?", "title"),
+    ("what did roe do before she became chair", "title"),
+    ("What did the bank do before the crisis?", ""),  # no one's job
     ("What is the bank's position on interest rates?", ""),
     ("What role does the museum play in the city?", ""),
     ("What title did the club win in 2004?", ""),
