@@ -95,10 +95,14 @@ chairperson director directors head manager managers founder cofounder co-founde
 """.split())
 
 
+def _bare(word: str) -> str:
+    """``word`` lower-cased, less a possessive or plural ending ("Officer's" -> "officer")."""
+    return re.sub(r"(?:[’']s|s)$", "", word.lower())
+
+
 def is_title(word: str) -> bool:
     """Whether ``word`` is a word of a job title ("Chief", "CEO's", "officers"), not a name."""
-    low = word.lower()
-    return low in _TITLE_WORDS or re.sub(r"(?:[’']s|s)$", "", low) in _TITLE_WORDS
+    return word.lower() in _TITLE_WORDS or _bare(word) in _TITLE_WORDS
 
 
 # "Who is Jane Roe?": a name already given asks who that person is (a role, a description),
@@ -151,11 +155,8 @@ def _offers_choice(question: str) -> bool:
 def _fresh_title(word: str, question: str) -> bool:
     """A title word the question does not already hold, in any of its forms: "What did she do
     before she became chief executive?" is not answered by "incoming CEO"."""
-    def bare(x: str) -> str:
-        return re.sub(r"(?:[’']s|s)$", "", x.lower())
-
-    low, w = question.lower(), bare(word)
-    return (w not in {bare(x) for x in re.findall(r"[\w’'-]+", low)}
+    low, w = question.lower(), _bare(word)
+    return (w not in {_bare(x) for x in re.findall(r"[\w’'-]+", low)}
             and not any(re.search(pattern, w) and re.search(pattern, low) for _, pattern in _ROLES))
 
 
