@@ -208,12 +208,15 @@ def sentence_precision(a: Answer, q: GoldQuestion) -> float:
     return sum(any(src == gsrc and overlaps(sp, gsp) for gsrc, gsp in q.evidence) for src, sp in quoted) / len(quoted)
 
 
+def conversation(assistant, first: str, mode: str | None = None) -> list[dict]:
+    """The history after asking ``first``: the question and the assistant's answer to it."""
+    answer = assistant.answer(first, mode=mode)
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}]
+
+
 def history(assistant, q: GoldQuestion, mode: str | None = None) -> list[dict] | None:
     """The conversation before a two-turn question: its first turn and the answer to it."""
-    if not q.first:
-        return None
-    first = assistant.answer(q.first, mode=mode)
-    return [{"role": "user", "content": q.first}, {"role": "assistant", "content": first.text}]
+    return conversation(assistant, q.first, mode) if q.first else None
 
 
 def evaluate(assistant, questions: list[GoldQuestion], mode: str = "hybrid", name: str = "") -> dict:

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from assistant.evaluation import FRESH2, LEGACY, evaluate, load_gold, load_tuning
+from assistant.evaluation import FRESH2, LEGACY, conversation, evaluate, load_gold, load_tuning
 from assistant.extract import answer_kind
 from assistant.report import cross_validate
 
@@ -196,9 +196,7 @@ def test_the_api_contract(real_assistant):
 
 
 def test_a_followup_is_completed_from_what_it_refers_to(real_assistant):
-    first = real_assistant.answer("Who is Nissan's incoming CEO?")
-    history = [{"role": "user", "content": "Who is Nissan's incoming CEO?"},
-               {"role": "assistant", "content": first.text}]
+    history = conversation(real_assistant, "Who is Nissan's incoming CEO?")
     a = real_assistant.answer("When does he take over?", history=history)
     assert a.status == "answered" and "April 1st" in a.text
     assert a.query.startswith("When does he take over?")  # the question first, then what it refers to
@@ -208,9 +206,7 @@ def test_a_followup_is_completed_from_what_it_refers_to(real_assistant):
 def test_by_how_much_asks_the_change_the_last_question_asked(real_assistant):
     # "By how much?" asks a figure; "better gas mileage" was asked the turn before, so the
     # "as much as 15% higher" sentence holds it (it was not covered)
-    first = real_assistant.answer("Does the new e-POWER get better gas mileage?")
-    history = [{"role": "user", "content": "Does the new e-POWER get better gas mileage?"},
-               {"role": "assistant", "content": first.text}]
+    history = conversation(real_assistant, "Does the new e-POWER get better gas mileage?")
     a = real_assistant.answer("By how much?", history=history)
     assert a.status == "answered" and "15%" in a.text
 
