@@ -31,8 +31,8 @@ def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.83  # measured 0.861 (0.827 at the round's start), margin 0.031
     assert pooled["cites_evidence"] >= 0.80  # measured 0.836 (0.813 at the start), margin 0.036; target 0.92 (not met)
-    assert worst["cites_evidence"] >= 0.75  # measured 0.775 (0.761), margin 0.025
-    assert pooled["cite_loss"] <= 0.06  # measured 0.025 (0.014), margin 0.035; target under 0.02 (not met)
+    assert worst["cites_evidence"] >= 0.76  # measured 0.775 (0.761), margin 0.015
+    assert pooled["cite_loss"] <= 0.05  # measured 0.025 (0.014), margin 0.025; target under 0.02 (not met)
     assert pooled["fact_recall"] >= 0.79  # measured 0.820 (0.797), margin 0.03; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
@@ -49,7 +49,7 @@ def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.96  # measured 1.000 (0.972), margin 1 of 32; target 0.97
+    assert pooled["short_right"] >= 0.97  # measured 1.000 (0.972), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
     assert pooled["shorts_given"] >= 27  # measured 32: short answers are still given where they hold
 
@@ -57,15 +57,16 @@ def test_short_answers_are_claims_that_hold(cv):
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
     assert pooled["followups_resolved"] >= 0.87  # measured 0.913 (0.935), margin 2 of 46; target 0.88
+    # (was >= 0.93 on the blind set alone, 32 follow-ups; there it now measures 0.969 against 1.000)
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
-    assert pooled["topic_changes_resolved"] >= 0.88  # measured 0.944 (17 of 18), margin 1 of 18: not glued on
+    assert pooled["topic_changes_resolved"] >= 0.90  # measured 0.944 (17 of 18), margin 0.044: not glued on
 
 
 def test_the_legacy_set_is_held_out_entirely(real_assistant):
     # The shipped calibration was fitted on the tuning pool only: the older 114 questions are
     # a fully held-out test.
     s = evaluate(real_assistant, load_gold(LEGACY), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.82  # measured 0.848, margin 0.028
+    assert s["cites_evidence"] >= 0.83  # measured 0.848 (0.861 at the round's start), margin 0.018
     assert s["citation_validity"] == 1.0
 
 
