@@ -157,7 +157,7 @@ def _fresh_title(word: str, question: str) -> bool:
     before she became chief executive?" is not answered by "incoming CEO"."""
     low, w = question.lower(), _bare(word)
     return (w not in {_bare(x) for x in re.findall(r"[\w’'-]+", low)}
-            and not any(re.search(pattern, w) and re.search(pattern, low) for _, pattern in _ROLES))
+            and not any(re.search(held, w) and re.search(asked, low) for _, asked, held in _ROLES))
 
 
 def _fresh(candidate: str, question: str) -> bool:
@@ -263,10 +263,19 @@ def names_met(question_names: list[str], sentence: str) -> bool:
 
 # Job titles, each with the forms it is written in: a "who is the CEO" answer must be named
 # next to that title, not next to another one ("Chief Planning Officer Jane Roe").
-_ROLES = [
+_TITLES = [
     ("ceo", r"\bceo\b|chief executive"), ("cfo", r"\bcfo\b|chief financial"), ("coo", r"\bcoo\b|chief operating"),
     ("cto", r"\bcto\b|chief technology"), ("chair", r"\bchair(?:man|woman|person)?\b"),
     ("president", r"\bpresident\b"), ("founder", r"\bfounder\b"),
+]
+# A company's leader in everyday words ("the new boss", "who's in charge", "the top job").
+LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the helm"
+# Each role: (what it is called in a question, what a sentence must write by the person).
+# Asked for in everyday words ("who runs Honda?"), the leader is written as one of the top
+# titles; Nissan's Chief Efficiency Officer does not run Honda.
+_ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
+    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|leads|heads)\b",
+     r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"),
 ]
 # Whether a role is being taken up or left: "the new CEO" is not "the outgoing CEO".
 _INCOMING = re.compile(r"\b(new|next|incoming|future|successor|tak\w* over|tak\w* the reins|"
@@ -277,21 +286,22 @@ _OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|l
 
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     """The people the question names by a job title tied to a name: ("honda", CEO pattern)
-    for "Honda's CEO", "hondas ceo", "the Honda CEO" or "the CEO of Honda".
+    for "Honda's CEO", "hondas ceo", "the Honda CEO", "the CEO of Honda" or "Honda's boss"
+    (the pattern is what a sentence must write).
 
     Args:
         question: the question.
         names: the names it gives that count (less the article's own subject).
     """
     q = question.lower()
-    titles = [pattern for _, pattern in _ROLES if re.search(pattern, q)]  # most questions name none
+    titles = [(asked, held) for _, asked, held in _ROLES if re.search(asked, q)]  # most questions name none
     out = []
     for name in names:
         n = re.escape(name.lower())
-        for pattern in titles:
-            if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:(?:new|current|former|incoming|outgoing|next)\s+)?(?:{pattern})", q)
-                    or re.search(rf"(?:{pattern})\s+(?:of|at)\s+{n}\b", q)):
-                out.append((name.lower(), pattern))
+        for asked, held in titles:
+            if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:(?:new|current|former|incoming|outgoing|next)\s+)?(?:{asked})", q)
+                    or re.search(rf"(?:{asked})\s+(?:of|at)\s+{n}\b", q)):
+                out.append((name.lower(), held))
     return out
 
 
@@ -325,8 +335,8 @@ def roles_met(question: str, window_text: str) -> bool:
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving)."""
     q, w = question.lower(), window_text.lower()
-    for _, pattern in _ROLES:
-        if re.search(pattern, q) and not re.search(pattern, w):
+    for _, asked, held in _ROLES:
+        if re.search(asked, q) and not re.search(held, w):
             return False
     wants_in, wants_out = _side(q)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it

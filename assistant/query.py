@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .extract import is_title
+from .extract import LEADER_WORDS, is_title
 
 # Words that point back to something said before.
 _ANAPHORA = re.compile(
@@ -164,7 +164,7 @@ def topic_words(text: str) -> str:
 # A company's leader in everyday words ("the new boss", "who's in charge", "the top job"),
 # where business text says "CEO" or "chief executive". Lower-case only ("Hugo Boss" is a
 # name); "running" is as often "running out of money", and "who runs it" finds the CEO.
-_LEADER = re.compile(r"\b(boss|bosses|in charge|top (job|exec\w*)|head honcho|at the helm)\b")
+_LEADER = re.compile(rf"\b(?:{LEADER_WORDS})\b")
 _TITLED = re.compile(r"\b(ceo|chief|executive|president|chair\w*|director)\b", re.IGNORECASE)
 
 

@@ -184,6 +184,17 @@ def test_a_title_the_question_already_holds_answers_nothing():
     assert lead_answer("Maria Lopez's title?", "q", s, None, []) == ""  # quoted with her name, not in bold
 
 
+def test_a_leader_asked_for_in_everyday_words_must_hold_a_top_title():
+    # "who runs Honda?" led with Nissan's Chief Efficiency Officer, quoted saying "Honda"
+    officer = "That is from the top: we never stopped talking to Corvane, said Acme's Chief Efficiency Officer Jo Roe."
+    ceo = "Corvane CEO Max Poe said the talks go on."
+    assert lead_answer("who runs corvane", "q", officer, None, []) == ""
+    assert lead_answer("who runs corvane", "q", ceo, None, []) == "Max Poe"
+    assert lead_answer("whos the boss at corvane", "q", officer, None, []) == ""
+    assert role_holders("who is corvanes boss", ["Corvane"]) and not holds_roles(
+        role_holders("who is corvanes boss", ["Corvane"]), officer)
+
+
 def test_no_short_answer_from_a_figure_the_sentence_goes_past_or_adds_to():
     s = "You are not just selling 40,000 bikes a year, you are doubling that."
     assert lead_answer("how many bikes a year?", "q", s, None, []) == ""
