@@ -14,12 +14,13 @@ PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "perce
 
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
-    # an amount of money: "how much does it cost", "what's the price"; not "which costs" or
-    # "what kind of costs" (a type of cost, not an amount)
+    # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
+    # not "which costs" or "what kind of costs" (a type of cost, not an amount)
     (MONEY, re.compile(r"\b(price[ds]?|pricing|priced|how much money|revenue|profit|earn(ed|ings)?|valuation|"
                        r"salary|budget|dollars?|yen|euros?)\b|\bhow (much|expensive|cheap)\b.{0,60}"
                        r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
-                       r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b", re.I)),
+                       r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b|\b(gonna|going to|will it|would it)\s+cost\b",
+                       re.I)),
     # "how much does it improve / how much better": a share, not an amount of money
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),

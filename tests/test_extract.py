@@ -46,6 +46,7 @@ class WordReranker:
     ("How many stores will open?", "number"),
     ("How much did sales rise in percent?", "percent"),
     ("How much does the plan cost?", "money"),
+    ("whats the new bike gonna cost", "money"),
     ("How much horsepower does it have?", "number"),
     ("Why did the talks stop?", ""),
     ("and when does the store open", "date"),

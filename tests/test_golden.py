@@ -112,6 +112,11 @@ def test_hondas_leader_in_everyday_words_is_not_in_the_article_either(real_assis
     assert a.status != "answered" and a.short_answer == ""
 
 
+def test_a_price_asked_in_passing_is_not_answered(real_assistant):
+    # "whats the new leaf gonna cost" asked no amount and was answered with the LEAF's platform
+    assert real_assistant.answer("whats the new leaf gonna cost").status != "answered"
+
+
 def test_hondas_ceo_is_not_in_the_article(real_assistant):
     a = real_assistant.answer("Who is the CEO of Honda?")
     # No top sentence names a CEO beside Honda: measured partial (confidence 0.14).
