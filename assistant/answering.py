@@ -21,6 +21,7 @@ The stages of one answer:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -51,7 +52,7 @@ from .extract import (
 from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
-from .params import Params
+from .params import AnswerParams, Params
 from .query import capitalised_words, clean, has_words, is_instruction, names, resolve, searched
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
@@ -130,6 +131,8 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
              else np.full(len(texts), 0.5))
     kind = answer_kind(question)
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
+    content = [t for t in r.tokens if t not in _function_tokens()]
+    shared = index.bm25_sentences.scores(content)[rows] > 0  # BM25 is positive on any shared word
     out = []
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
         wanted = asked.get(p.chunk.source, [])
@@ -140,9 +143,18 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
             "kind": float(bool(kind) and has_kind(kind, [text], f"{question} {query}")),
             "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
             "supports": float(supports(question, query, text, wanted)),
+            "shares_words": float(bool(shared[i])),
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
         out.append(Candidate(p, span, text, x))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _function_tokens() -> frozenset[str]:
+    """English function and question words as ``tokenize`` writes them ("what", "how")."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(t for toks in tokenize(sorted(STOPWORDS_EN_PLUS)) for t in toks)
 
 
 def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
@@ -171,24 +183,44 @@ def unknown_names(question: str, index: Index) -> list[str]:
             and not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])]
 
 
-def ranked(a: Analysis, selection: calib.Logistic) -> tuple[list[Candidate], dict[str, float]]:
+def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
+    """Whether the ranked candidates lack the kind of answer asked for.
+
+    A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
+    no top sentence names one that fits, whoever the best sentence names; so is a person the
+    question speaks of by title ("What did Honda's CEO say?") when no top sentence names
+    that title with that company. A job title asked for is missing when no top sentence
+    gives one the question does not already hold: the person's title often stands in
+    another sentence than the one that best matches the question's other words. A date or
+    figure is missing when the best sentence holds none and no sentence that will be quoted
+    beside it (``choose``: within ``ap.keep_ratio`` of the best, among the first
+    ``ap.max_sentences``) offers one under the question's names ("when does Espinosa start":
+    the best sentence speaks of his approach; the one quoted next gives April 1st).
+    """
+    if not cands:
+        return True
+    best = cands[0]
+    supported = any(c.x["supports"] for c in cands)
+    if kind == TITLE:
+        return not supported
+    if kind == PERSON:
+        return not best.x["kind"] or not supported
+    quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
+    return not best.x["kind"] and not any(c.x["supports"] and c.x["shares_words"] for c in quoted)
+
+
+def ranked(a: Analysis, selection: calib.Logistic, ap: AnswerParams) -> tuple[list[Candidate], dict[str, float]]:
     """The candidates best first by the selection model, and the answerability features.
 
     Args:
         a: one analysed reading of the question.
         selection: the fitted sentence selection model.
+        ap: the answer stage's values: what will be quoted may hold the date or figure
+            asked for when the best sentence does not.
     """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
-    # A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
-    # no top sentence names one that fits, whoever the best sentence names; so is a person the
-    # question speaks of by title ("What did Honda's CEO say?") when no top sentence names
-    # that title with that company. A job title asked for is missing when no top sentence
-    # gives one the question does not already hold: the person's title often stands in
-    # another sentence than the one that best matches the question's other words.
-    supported = any(c.x["supports"] for c in cands)
-    missing = (bool(a.kind) and (best is None or (not supported if a.kind == TITLE else
-                                                  not best.x["kind"] or a.kind == PERSON and not supported))
+    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap)
                or not any(c.x["holds_roles"] for c in cands))
     return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
                                "kind_missing": float(missing),
@@ -422,7 +454,7 @@ class Assistant:
         when they find the answer, a new topic's own words when they do better."""
         options = []
         for a in readings:
-            cands, feats = ranked(a, self.calibration.selection)
+            cands, feats = ranked(a, self.calibration.selection, self.params.answer)
             options.append((a, cands, feats, round(self.calibration.confidence(feats), 4)))
         return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
 
@@ -461,6 +493,12 @@ class Assistant:
             if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1:
                 i, c, short = offered[0]
                 chosen = [c] + chosen[:i] + chosen[i + 1:]
+        if not short and a.kind and chosen and not chosen[0].x["kind"]:
+            # the best sentence holds no date or figure, one quoted beside it offers what was
+            # asked ("when does Espinosa start"): it is quoted first, with nothing in bold
+            holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
+            if holder is not None:
+                chosen = [holder] + [c for c in chosen if c is not holder]
         lines, citations = cite(chosen)
         if short:
             lines = [f"{short} [1]", ""] + lines

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import MODES, Settings
 from .evaluation import FRESH2, LEGACY, TUNING, GoldQuestion, evaluate, history, load_gold, overlaps, summarise
+from .params import AnswerParams
 
 FOLDS = 5
 # Sets answered whole with the shipped calibration (fitted on the blind set): never fitted on.
@@ -62,9 +63,10 @@ def analyses(assistant, gold: list[GoldQuestion], mode: str | None = None) -> di
     return out
 
 
-def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str):
+def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str, ap: AnswerParams):
     """Both models on ``gold``: the selection model on the sentences of the answerable
-    questions (is it evidence?), then the answerability model on every question."""
+    questions (is it evidence?), then the answerability model on every question, whose
+    features depend on what the answer stage's values (``ap``) will quote."""
     from . import calibration as calib
     from .answering import ranked
 
@@ -80,7 +82,7 @@ def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str):
     # Fitted on the reading that carries each question's meaning: its own words, or for a
     # follow-up the words completed from the conversation. (Which reading answer() keeps
     # depends on this model, so it cannot be what the model is fitted on.)
-    feats = [ranked(readings[q.id][-1 if q.kind == "followup" else 0], selection)[1] for q in rows]
+    feats = [ranked(readings[q.id][-1 if q.kind == "followup" else 0], selection, ap)[1] for q in rows]
     labels = [q.kind != "unanswerable" for q in rows]
     return calib.fit_answerable(selection, feats, labels, f"{what}: {len(rows)} questions, {sum(labels)} answerable, "
                                                          f"{len(sentences)} sentences")
@@ -92,7 +94,8 @@ def cross_validate(assistant, gold: list[GoldQuestion], mode: str, folds: int = 
     per_fold, pooled_rows = [], []
     for f in range(folds):
         held = [q for q in gold if q.fold == f]
-        cal = fit([q for q in gold if q.fold != f], readings, f"blind set, folds other than {f}")
+        cal = fit([q for q in gold if q.fold != f], readings, f"blind set, folds other than {f}",
+                  assistant.params.answer)
         res = evaluate(assistant.with_params(calibration=cal), held, mode, name=f"fold {f}")
         per_fold.append(res["summary"] | {"calibration": cal.to_dict()})
         pooled_rows += res["rows"]
@@ -112,11 +115,11 @@ def calibrate(assistant, gold: list[GoldQuestion], path: Path) -> None:
     from . import calibration as calib
 
     what = "all of " + " and ".join(f"{p.parent.name}/{p.name}" for p in TUNING)
-    cal = fit(gold, analyses(assistant, gold), what)
+    cal = fit(gold, analyses(assistant, gold), what, assistant.params.answer)
     # The two-turn questions' histories are answers to their first turns: fit again with
     # histories made by a fitted model, as answer() and the cross-validation make them.
     assistant.calibration = cal
-    cal = fit(gold, analyses(assistant, gold), what)
+    cal = fit(gold, analyses(assistant, gold), what, assistant.params.answer)
     calib.save(cal, path)
     assistant.calibration = cal
     print(f"calibration fitted on the whole tuning pool ({len(gold)} questions) and saved to {path}")

@@ -34,7 +34,7 @@ def score(base: Assistant, gold, params: Params, readings=None) -> dict:
     readings = readings if readings is not None else analyses(trial, gold)
     folds = []
     for f in range(FOLDS):
-        cal = fit([q for q in gold if q.fold != f], readings, "tuning")
+        cal = fit([q for q in gold if q.fold != f], readings, "tuning", params.answer)
         s = evaluate(trial.with_params(calibration=cal), [q for q in gold if q.fold == f])["summary"]
         folds.append({k: s[k] for k in KEYS + ("unanswerable_not_answered", "followups_resolved")}
                      | {"objective": sum(s[k] for k in KEYS) / len(KEYS)})

@@ -30,16 +30,16 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.83  # measured 0.861 (0.827 at the round's start), margin 0.031
-    assert pooled["cites_evidence"] >= 0.80  # measured 0.836 (0.813 at the start), margin 0.036; target 0.92 (not met)
+    assert pooled["cites_evidence"] >= 0.81  # measured 0.841 (0.813 at the start), margin 0.031; target 0.92 (not met)
     assert worst["cites_evidence"] >= 0.76  # measured 0.775 (0.761), margin 0.015
-    assert pooled["cite_loss"] <= 0.05  # measured 0.025 (0.014), margin 0.025; target under 0.02 (not met)
-    assert pooled["fact_recall"] >= 0.79  # measured 0.820 (0.797), margin 0.03; target 0.88 (not met)
+    assert pooled["cite_loss"] <= 0.05  # measured 0.020 (0.014), margin 0.03; target under 0.02 (not met)
+    assert pooled["fact_recall"] >= 0.79  # measured 0.826 (0.797), margin 0.036; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.04  # measured 0.020 (0.028), margin 0.02; target 0.03
+    assert pooled["not_covered_on_answerable"] <= 0.03  # measured 0.014 (0.028), margin 0.016; target 0.03
     assert pooled["unanswerable_not_answered"] >= 0.87  # measured 0.899 (0.854), margin 2 of 89; target 0.88
     assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.042, margin 0.018
@@ -74,8 +74,8 @@ def test_the_second_fresh_set_never_read(real_assistant):
     # 124 questions whose misses nobody changing the code has read; the round's starting code
     # scored cites 0.787, not covered on answerable 0.087
     s = evaluate(real_assistant, load_gold(FRESH2), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.80  # measured 0.825 (0.787 at the start), margin 2 of 80; target 0.92 (not met)
-    assert s["not_covered_on_answerable"] <= 0.10  # measured 0.075 (0.087), margin 2 of 80; target 0.03 (not met)
+    assert s["cites_evidence"] >= 0.81  # measured 0.838 (0.787 at the start), margin 2 of 80; target 0.92 (not met)
+    assert s["not_covered_on_answerable"] <= 0.09  # measured 0.062 (0.087), margin 2 of 80; target 0.03 (not met)
     assert s["short_on_unanswerable"] == 0 and s["citation_validity"] == 1.0  # measured 0 and 1.0
 
 
@@ -144,6 +144,23 @@ def test_a_figure_the_quotes_agree_on_still_leads(real_assistant):
     a = real_assistant.answer("When does the new Nissan CEO take over?")
     assert a.status == "answered" and a.short_answer == "April 1st"
     assert a.text.startswith("April 1st [1]")
+
+
+@pytest.mark.parametrize("question", ["when does espinosa start", "nissans new ceo, when does he start"])
+def test_a_date_quoted_beside_the_best_sentence_answers_and_leads(real_assistant, question):
+    # The best sentence speaks of Espinosa's approach or "a fresh face in the CEO seat" and
+    # holds no date; the one quoted beside it gives April 1st. Both were not covered
+    # (confidence 0.04 and 0.06), measured answered (0.81 and 0.86), April 1st quoted first.
+    a = real_assistant.answer(question)
+    assert a.status == "answered" and a.short_answer == ""
+    assert a.text.startswith("> And now, with incoming CEO Ivan Espinosa taking the reins on April 1st")
+
+
+def test_a_number_counting_something_else_does_not_answer_how_many(real_assistant):
+    # "The 2 corporations are actively collaborating on a number of fronts" holds a number and
+    # is quoted, but shares no word with the question: measured not covered (0.02).
+    a = real_assistant.answer("Which factories is Nissan closing and how many jobs are being cut?")
+    assert a.status != "answered" and a.short_answer == ""
 
 
 def test_the_sentence_naming_the_person_who_fits_is_quoted_first(real_assistant):
