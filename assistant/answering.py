@@ -101,7 +101,7 @@ def standardise(values: np.ndarray) -> np.ndarray:
 
 
 def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
-               asked: dict[str, list[str]]) -> list[Candidate]:
+               asked: dict[str, list[str]], subjects: dict[str, str] | None = None) -> list[Candidate]:
     """Every sentence of the top passages, with its signals (``calibration.SENTENCE_FEATURES``
     and the question's cues), in reading order of the passages.
 
@@ -113,6 +113,8 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
         passages: how many top passages to read sentences from.
         reranker: the sentence reranker, or None (its logit is then 0).
         asked: for each source, the names the question gives (less its subject).
+        subjects: for each source, its subject ("nissan"): a sentence sharing only that
+            word with the question shares nothing that tells it apart.
     """
     top = r.passages[:passages]
     if not top:
@@ -131,8 +133,11 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
              else np.full(len(texts), 0.5))
     kind = answer_kind(question)
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
-    content = [t for t in r.tokens if t not in _function_tokens()]
-    shared = index.bm25_sentences.scores(content)[rows] > 0  # BM25 is positive on any shared word
+    shared = np.zeros(len(rows), dtype=bool)
+    for src in {p.chunk.source for p in top}:
+        common = _function_tokens() | set(tokenize([(subjects or {}).get(src, "")])[0])
+        scores = index.bm25_sentences.scores([t for t in r.tokens if t not in common])[rows]
+        shared |= (scores > 0) & np.array([p.chunk.source == src for p in owners])  # BM25 > 0: a word shared
     out = []
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
         wanted = asked.get(p.chunk.source, [])
@@ -191,11 +196,14 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     question speaks of by title ("What did Honda's CEO say?") when no top sentence names
     that title with that company. A job title asked for is missing when no top sentence
     gives one the question does not already hold: the person's title often stands in
-    another sentence than the one that best matches the question's other words. A date or
-    figure is missing when the best sentence holds none and no sentence that will be quoted
-    beside it (``choose``: within ``ap.keep_ratio`` of the best, among the first
-    ``ap.max_sentences``) offers one under the question's names ("when does Espinosa start":
-    the best sentence speaks of his approach; the one quoted next gives April 1st).
+    another sentence than the one that best matches the question's other words.
+
+    Otherwise what is asked (a person, a date, a figure) is missing when the best sentence
+    holds none and no sentence that will be quoted beside it (``choose``: within
+    ``ap.keep_ratio`` of the best, among the first ``ap.max_sentences``) offers one under the
+    question's constraints and shares a word with the question beyond the article's subject
+    ("when does Espinosa start": the best sentence speaks of his approach; the one quoted
+    next gives April 1st. "How many jobs are cut?" is not met by "The 2 corporations ...").
     """
     if not cands:
         return True
@@ -203,10 +211,11 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     supported = any(c.x["supports"] for c in cands)
     if kind == TITLE:
         return not supported
-    if kind == PERSON:
-        return not best.x["kind"] or not supported
     quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
-    return not best.x["kind"] and not any(c.x["supports"] and c.x["shares_words"] for c in quoted)
+    offered = any(c.x["supports"] and c.x["shares_words"] for c in quoted)
+    if kind == PERSON:
+        return not supported or not best.x["kind"] and not offered
+    return not best.x["kind"] and not offered
 
 
 def ranked(a: Analysis, selection: calib.Logistic, ap: AnswerParams) -> tuple[list[Candidate], dict[str, float]]:
@@ -435,9 +444,11 @@ class Assistant:
         search = searched(query) if kind == PERSON else query
         r = retrieve(search, index, self.query_embedder, k, mode or self.settings.mode, params=self.params.retrieval)
         t1 = time.perf_counter()
-        asked = {src: self.asked_names(question, src) for src in {p.chunk.source for p in r.passages}}
+        sources = {p.chunk.source for p in r.passages}
+        asked = {src: self.asked_names(question, src) for src in sources}
+        subjects = {src: self._corpus_names().subject.get(src, "") for src in sources}
         cands = candidates(question, query, r, index, ap.sentence_passages,
-                           self.reranker if ap.use_reranker else None, asked)
+                           self.reranker if ap.use_reranker else None, asked, subjects)
         t2 = time.perf_counter()
         return Analysis(question, query, r, cands, kind, signals(question, r, index),
                         {"retrieval_ms": round((t1 - t0) * 1000, 2), "rerank_ms": round((t2 - t1) * 1000, 2)})

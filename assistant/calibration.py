@@ -42,9 +42,10 @@ SENTENCE_FEATURES = (
 QUESTION_FEATURES = (
     "best",  # the selection probability of the best sentence (how far it stands out from the others)
     "best_cosine",  # its cosine with the query, alone or in its context, whichever is higher
-    "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) the best sentence lacks,
-    # or for a person whom no top sentence names with the title, side and names asked, or the
-    # question speaks of someone by title and company ("Honda's CEO") no top sentence holds
+    "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) that neither the best
+    # sentence nor one quoted beside it offers, or for a person whom no top sentence names with
+    # the title, side and names asked, or the question speaks of someone by title and company
+    # ("Honda's CEO") no top sentence holds (answering._kind_missing)
     "names_missing",  # share of the names the question gives ("Honda's CEO") that the best sentence lacks
     "passage_cosine",  # cosine of the query with the top passage
     "known_terms",  # share of the question's content words that occur anywhere in the corpus

@@ -46,5 +46,11 @@ def test_a_figure_in_a_sentence_sharing_no_word_with_the_question_is_missing():
     assert missing(NUMBER, [cand(2.0), cand(1.9, kind=1, supports=1, shares=0)]) == 1.0
 
 
-def test_a_person_is_still_missing_when_the_best_sentence_names_none():
-    assert missing(PERSON, [cand(2.0), cand(1.9, kind=1, supports=1)]) == 1.0
+def test_a_person_named_who_fits_in_a_sentence_that_will_be_quoted_is_there():
+    assert missing(PERSON, [cand(2.0), cand(1.9, kind=1, supports=1)]) == 0.0
+
+
+def test_a_person_is_missing_when_none_named_fits_the_question():
+    # "Who is Honda's CEO?": the best sentence names Nissan's outgoing CEO, no sentence fits
+    assert missing(PERSON, [cand(2.0, kind=1), cand(1.9, kind=1)]) == 1.0
+    assert missing(PERSON, [cand(2.0), cand(1.9, kind=1, supports=1, shares=0)]) == 1.0

@@ -30,16 +30,16 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.83  # measured 0.861 (0.827 at the round's start), margin 0.031
-    assert pooled["cites_evidence"] >= 0.81  # measured 0.841 (0.813 at the start), margin 0.031; target 0.92 (not met)
+    assert pooled["cites_evidence"] >= 0.81  # measured 0.844 (0.813 at the start), margin 0.034; target 0.92 (not met)
     assert worst["cites_evidence"] >= 0.76  # measured 0.775 (0.761), margin 0.015
-    assert pooled["cite_loss"] <= 0.05  # measured 0.020 (0.014), margin 0.03; target under 0.02 (not met)
-    assert pooled["fact_recall"] >= 0.79  # measured 0.826 (0.797), margin 0.036; target 0.88 (not met)
+    assert pooled["cite_loss"] <= 0.05  # measured 0.017 (0.014), margin 0.033; target under 0.02 (worst fold 0.057)
+    assert pooled["fact_recall"] >= 0.79  # measured 0.829 (0.797), margin 0.039; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.03  # measured 0.014 (0.028), margin 0.016; target 0.03
+    assert pooled["not_covered_on_answerable"] <= 0.03  # measured 0.011 (0.028), margin 0.019; target 0.03
     assert pooled["unanswerable_not_answered"] >= 0.87  # measured 0.899 (0.854), margin 2 of 89; target 0.88
     assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.042, margin 0.018
@@ -49,9 +49,9 @@ def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
 
 def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
-    assert pooled["short_right"] >= 0.97  # measured 1.000 (0.972), margin 0.03; target 0.97
+    assert pooled["short_right"] >= 0.97  # measured 1.000 (0.972 at the start), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 27  # measured 32: short answers are still given where they hold
+    assert pooled["shorts_given"] >= 30  # measured 35 (33 before): short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
@@ -154,6 +154,13 @@ def test_a_date_quoted_beside_the_best_sentence_answers_and_leads(real_assistant
     a = real_assistant.answer(question)
     assert a.status == "answered" and a.short_answer == ""
     assert a.text.startswith("> And now, with incoming CEO Ivan Espinosa taking the reins on April 1st")
+
+
+def test_a_person_quoted_beside_the_best_sentence_answers_who(real_assistant):
+    # The best sentence ("Executives confirmed ... shared platforms") names nobody; the one
+    # quoted beside it names Pandikuthira: it was not covered (0.04), measured answered (0.81).
+    a = real_assistant.answer("Who explained the benefit of the shared platform, and what is his role?")
+    assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
 
 
 def test_a_number_counting_something_else_does_not_answer_how_many(real_assistant):
