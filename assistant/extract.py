@@ -274,10 +274,23 @@ LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the he
 # Each role: (what it is called in a question, what a sentence must write by the person).
 # Asked for in everyday words ("who runs Honda?"), the leader is written as one of the top
 # titles; Nissan's Chief Efficiency Officer does not run Honda.
+_LEADER_HELD = r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"
 _ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
-    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|leads|heads)\b",
-     r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"),
+    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|leads|heads)\b", _LEADER_HELD),
 ]
+# A title naming what its holder leads: "Chief Planning Officer", "head of design".
+_FUNCTION_TITLE = re.compile(r"\bchief\s+((?:[a-z]+\s+){1,2})officer\b|\bhead\s+of\s+([a-z]+)")
+
+
+def _heads_what_is_asked(question: str, window_text: str) -> bool:
+    """Whether the window's title names what the question asks who leads: "who heads
+    planning?" or "who's in charge of planning?" is met by "Chief Planning Officer", where
+    "who runs Honda?" is not met by "Chief Efficiency Officer" (both lower-cased)."""
+    asked = set(re.findall(r"[a-z]+", question))
+    return any(word in asked for m in _FUNCTION_TITLE.finditer(window_text)
+               for word in " ".join(g for g in m.groups() if g).split())
+
+
 # Whether a role is being taken up or left: "the new CEO" is not "the outgoing CEO".
 _INCOMING = re.compile(r"\b(new|next|incoming|future|successor|tak\w* over|tak\w* the reins|"
                        r"appointed|named|start\w*|join\w*)\b", re.I)
@@ -311,7 +324,8 @@ def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
     Coarse: both anywhere in the sentence count, tied or not; a sentence with neither is
     what this rules out ("What did Honda's CEO say?" against a quote by Nissan's officer)."""
     low = sentence.lower()
-    return all(name in low and re.search(pattern, low) for name, pattern in holders)
+    return all(name in low and (re.search(pattern, low) or pattern == _LEADER_HELD and _heads_what_is_asked(name, low))
+               for name, pattern in holders)
 
 
 # "Who replaced the old CEO?" asks for the new one, whatever "old" says; "Who did she replace?"
@@ -336,8 +350,8 @@ def roles_met(question: str, window_text: str) -> bool:
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving)."""
     q, w = question.lower(), window_text.lower()
-    for _, asked, held in _ROLES:
-        if re.search(asked, q) and not re.search(held, w):
+    for key, asked, held in _ROLES:
+        if re.search(asked, q) and not re.search(held, w) and not (key == "leader" and _heads_what_is_asked(q, w)):
             return False
     wants_in, wants_out = _side(q)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it
