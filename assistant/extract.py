@@ -346,6 +346,15 @@ def _side(question: str) -> tuple[bool, bool]:
     return bool(_INCOMING.search(question)), bool(_OUTGOING.search(question))
 
 
+def _leaving_unasked(question: str, window_text: str) -> bool:
+    """Whether the person is said to be leaving ("outgoing CEO Makoto Uchida") while the
+    question takes no side ("who is Nissan's CEO?"): the quote tells both; a name in bold
+    would answer for one moment of a handover the question did not pick."""
+    wants_in, wants_out = _side(question.lower())
+    w = window_text.lower()
+    return not wants_in and not wants_out and bool(_OUTGOING.search(w)) and not _INCOMING.search(w)
+
+
 def roles_met(question: str, window_text: str) -> bool:
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving)."""
@@ -386,7 +395,8 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
         return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
     found = [(c, window(sentence, a, b)) for a, b, c in offered
-             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))]
+             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))
+             and not _leaving_unasked(question, window(sentence, a, b, TITLE_WORDS, 0))]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads

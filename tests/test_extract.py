@@ -208,6 +208,16 @@ def test_whoever_leads_a_function_is_met_by_the_title_naming_it():
     assert lead_answer("who heads design", "q", "The head of design, Ana Kay, spoke.", None, []) == "Ana Kay"
 
 
+def test_a_person_said_to_be_leaving_is_no_bold_answer_to_a_question_taking_no_side():
+    # "who runs nissan" led with **Makoto Uchida**, "outgoing CEO" in the sentence
+    s = "Kay looks more open than outgoing CEO Max Poe, who resisted any deal."
+    assert lead_answer("who is acme's ceo", "q", s, None, []) == ""
+    assert lead_answer("who runs acme", "q", s, None, []) == ""
+    assert lead_answer("who was the ceo before", "q", s, None, []) == "Max Poe"
+    assert lead_answer("who is the outgoing ceo", "q", s, None, []) == "Max Poe"
+    assert lead_answer("who is acme's ceo", "q", "Acme CEO Max Poe spoke.", None, []) == "Max Poe"
+
+
 def test_no_short_answer_from_a_figure_the_sentence_goes_past_or_adds_to():
     s = "You are not just selling 40,000 bikes a year, you are doubling that."
     assert lead_answer("how many bikes a year?", "q", s, None, []) == ""
@@ -236,7 +246,10 @@ def test_no_short_answer_for_two_questions_in_one_or_none_asked():
 
 def test_without_a_reranker_only_an_unambiguous_candidate_leads():
     assert lead_answer("When does she start?", "q", BOTH, None, []) == "March 3rd"
-    assert lead_answer("Who is in charge?", "q", BOTH, None, []) == ""  # two names, nothing to weigh them
+    two = "Chair Maria Lopez met chair Alan Brooks in March."
+    assert lead_answer("Who is in charge?", "q", two, None, []) == ""  # two names, nothing to weigh them
+    # (of BOTH's two chairs, the departing one is no answer to a question that takes no side)
+    assert lead_answer("Who is in charge?", "q", BOTH, None, []) == "Maria Lopez"
 
 
 @pytest.mark.parametrize("question", ["What did Honda's CEO say?", "who is hondas ceo", "Who is the CEO of Honda?",

@@ -172,6 +172,13 @@ def test_whoever_leads_a_function_is_the_officer_titled_for_it(real_assistant, q
     assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
 
 
+@pytest.mark.parametrize("question", ["who runs nissan", "who leads nissan", "who is nissans ceo"])
+def test_the_outgoing_ceo_is_no_bold_answer_when_no_side_is_asked(real_assistant, question):
+    # each led with **Makoto Uchida**, written "outgoing CEO"; the quote now speaks alone
+    a = real_assistant.answer(question)
+    assert a.status == "answered" and a.short_answer == "" and "outgoing CEO Makoto Uchida" in a.text
+
+
 def test_a_number_counting_something_else_does_not_answer_how_many(real_assistant):
     # "The 2 corporations are actively collaborating on a number of fronts" holds a number and
     # is quoted, but shares no word with the question: measured not covered (0.02).
