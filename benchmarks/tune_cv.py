@@ -1,6 +1,6 @@
 """Choose the answer stage's few constants by 5-fold cross-validation on the blind-written tuning pool.
 
-    .venv/bin/python benchmarks/tune_cv.py          # about 5 minutes; artifacts/tune_cv.json
+    .venv/bin/python benchmarks/tune_cv.py          # about 20 minutes; artifacts/tune_cv.json
 
 Every setting is scored the way `assistant eval` scores the shipped one: for each fold the
 calibration is fitted on the other four folds and the held-out fold is answered. A setting's
@@ -59,21 +59,23 @@ def main() -> int:
     def report(name: str, params: Params, readings=None) -> None:
         r = score(base, gold, params, readings) | {"setting": name, "params": params.to_dict()}
         results.append(r)
-        print(f"{name:48s} mean {r['mean']:.4f}  worst fold {r['worst']:.4f}", flush=True)
+        cites = sum(f["cites_evidence"] for f in r["folds"]) / len(r["folds"])
+        print(f"{name:62s} mean {r['mean']:.4f}  worst fold {r['worst']:.4f}  cites {cites:.3f}", flush=True)
 
-    # Quoting values do not change what is analysed: one analysis pass serves them all.
-    readings = analyses(base, gold)
-    report("shipped defaults", default, readings)
-    for keep, most in itertools.product((0.2, 0.4, 0.6), (1, 2, 3, 4)) if args.only != "retrieval" else ():
-        report(f"keep_ratio={keep} max_sentences={most}",
-               replace(default, answer=replace(default.answer, keep_ratio=keep, max_sentences=most)), readings)
-    # Retrieval-side values change the signals, so each gets its own pass.
+    report("shipped defaults", default)
+    # How many passages are read and how much of them is quoted are chosen together: reading
+    # more passages only pays when more may be quoted. The quoting values do not change what
+    # is analysed, so one analysis pass per number of passages serves them all.
+    for n in (5, 6, 8, 10, 16) if args.only != "retrieval" else ():
+        read = replace(default, answer=replace(default.answer, sentence_passages=n))
+        readings = analyses(base.with_params(read), gold)
+        for keep, most in itertools.product((0.2, 0.4, 0.6), (1, 2, 3, 4, 5, 6)):
+            report(f"sentence_passages={n} keep_ratio={keep} max_sentences={most}",
+                   replace(read, answer=replace(read.answer, keep_ratio=keep, max_sentences=most)), readings)
+    # The retrieval's value changes the signals, so each gets its own pass.
     for w in (0.6, 0.8, 1.0) if args.only != "quoting" else ():
         if w != default.retrieval.dense_weight:
             report(f"dense_weight={w}", replace(default, retrieval=replace(default.retrieval, dense_weight=w)))
-    for n in (5, 10, 16) if args.only != "quoting" else ():
-        if n != default.answer.sentence_passages:
-            report(f"sentence_passages={n}", replace(default, answer=replace(default.answer, sentence_passages=n)))
     best = max(results, key=lambda r: r["mean"])
     print(f"\nbest by mean over folds: {best['setting']} (mean {best['mean']:.4f}, worst fold {best['worst']:.4f})")
     out = Path("artifacts/tune_cv.json")
