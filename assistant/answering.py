@@ -135,7 +135,7 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
     shared = np.zeros(len(rows), dtype=bool)
     for src in {p.chunk.source for p in top}:
-        common = _function_tokens() | set(tokenize([(subjects or {}).get(src, "")])[0])
+        common = _function_tokens() | _word_tokens((subjects or {}).get(src, ""))
         scores = index.bm25_sentences.scores([t for t in r.tokens if t not in common])[rows]
         shared |= (scores > 0) & np.array([p.chunk.source == src for p in owners])  # BM25 > 0: a word shared
     out = []
@@ -152,6 +152,13 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
         out.append(Candidate(p, span, text, x))
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_tokens(text: str) -> frozenset[str]:
+    """``tokenize``'s tokens of a short text asked for again and again (a source's subject,
+    a name in a question)."""
+    return frozenset(tokenize([text])[0])
 
 
 @functools.lru_cache(maxsize=1)
@@ -184,8 +191,8 @@ def unknown_names(question: str, index: Index) -> list[str]:
     known when the corpus has it, or the place its demonym comes from ("American"); acronyms
     ("BEVs", "EMs") are terms rather than names, and titles are not names."""
     return [w for w in capitalised_words(question)
-            if tokenize([w])[0] and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
-            and not index.bm25_passages.known([t for toks in tokenize(name_forms(w)) for t in toks])]
+            if _word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
+            and not index.bm25_passages.known(sorted(set().union(*(_word_tokens(f) for f in name_forms(w)))))]
 
 
 def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:

@@ -8,6 +8,7 @@ kind a sentence must hold, never a short answer: it is quoted with the name it b
 
 from __future__ import annotations
 
+import functools
 import re
 
 PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
@@ -126,6 +127,7 @@ _QUESTION_WORD = re.compile(r"\b(what|whats|which|why|how|where|is|are|was|were|
                             r"has|have|had|should|tell|explain|describe|list|name)\b", re.I)
 
 
+@functools.lru_cache(maxsize=1024)  # asked of the same question for each of its candidate sentences
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
     for kind, cue in _KIND_CUES:
