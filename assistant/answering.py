@@ -53,7 +53,7 @@ from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
-from .query import capitalised_words, clean, has_words, is_instruction, names, resolve, searched
+from .query import capitalised_words, clean, has_words, is_instruction, names, points_back, resolve, searched
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, retrieve
@@ -469,11 +469,18 @@ class Assistant:
 
     def choose_reading(self, readings: list[Analysis]) -> tuple[Analysis, list[Candidate], dict[str, float], float]:
         """The reading the article answers most confidently: a follow-up's completed words
-        when they find the answer, a new topic's own words when they do better."""
+        when they find the answer, a new topic's own words when they do better, and a short
+        question's own words whenever they answer it."""
         options = []
         for a in readings:
             cands, feats = ranked(a, self.calibration.selection, self.params.answer)
             options.append((a, cands, feats, round(self.calibration.confidence(feats), 4)))
+        if len(options) > 1 and not points_back(readings[0].question) \
+                and self.calibration.status(options[0][3]) == records.ANSWERED:
+            # completed only for being short ("whats e-power" after a question on new
+            # models): a question its own words answer is a new topic, whatever the old
+            # topic's words would add
+            return options[0]
         return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
 
     def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:

@@ -125,8 +125,13 @@ def has_words(text: str) -> bool:
 
 def needs_context(question: str) -> bool:
     """Does the question lean on what was said before (a pronoun, "what about...", a fragment)?"""
-    words = _WORD.findall(question)
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or len(words) <= 3)
+    return bool(points_back(question) or len(_WORD.findall(question)) <= 3)
+
+
+def points_back(question: str) -> bool:
+    """Whether the question's words point back (a pronoun, "and ...", "what about ..."), as
+    opposed to its being merely short ("whats e-power" may well be a new topic)."""
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question))
 
 
 def last_user_question(history: list[dict] | None) -> str:

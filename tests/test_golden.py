@@ -276,6 +276,18 @@ def test_a_new_topic_is_not_glued_to_the_last_one(real_assistant):
     assert "Renault-Mitsubishi" in a.text
 
 
+def test_a_short_new_topic_its_own_words_answer_is_not_glued_either(real_assistant):
+    # In a newcomer's try of the web UI, "whats e-power" after a question on new models was
+    # searched as "whats e-power new models nissan launching" and missed what e-POWER is:
+    # a short question may lean on the last one, but when its own words answer it, they win
+    history = conversation(real_assistant, "how many new models is nissan launching")
+    a = real_assistant.answer("whats e-power", history=history)
+    assert a.query == "whats e-power" and a.status == "answered" and "e-POWER" in a.text.split("\n")[0]
+    # a fragment whose own words answer nothing is still completed ("By how much?")
+    history = conversation(real_assistant, "Does the new e-POWER get better gas mileage?")
+    assert "15%" in real_assistant.answer("By how much?", history=history).text
+
+
 def test_not_covered_is_said_plainly_with_closest_passages(real_assistant):
     a = real_assistant.answer("What is the price of the new LEAF in dollars?")
     assert a.status in ("not_covered", "partial") and a.short_answer == ""

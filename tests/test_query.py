@@ -10,6 +10,7 @@ from assistant.query import (
     last_lead,
     names,
     needs_context,
+    points_back,
     resolve,
     searched,
     topic_words,
@@ -122,3 +123,11 @@ def test_a_capital_opening_a_second_sentence_is_no_name():
     assert capitalised_words(text) == ["Acme", "Corvane"]
     assert names(text) == ["Acme", "Corvane"]
     assert capitalised_words("Is Toyota also planning one?") == ["Toyota"]
+
+
+@pytest.mark.parametrize("question, back", [("whats e-power", False), ("museum hours?", False),
+                                            ("and when does she start?", True), ("what about her?", True),
+                                            ("why?", True), ("By how much?", False)])
+def test_short_is_not_the_same_as_pointing_back(question, back):
+    assert needs_context(question)  # both are completed from the conversation ...
+    assert points_back(question) is back  # ... but only these cannot stand on their own words
