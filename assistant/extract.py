@@ -390,7 +390,7 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     kind = answer_kind(question)
     families = {_FAMILY.get(k, k) for k, cue in _KIND_CUES if cue.search(question)} or {kind}
     if (not kind or kind == TITLE or len(families) != 1 or _YES_NO.search(question)
-            or not names_met(names, sentence)):
+            or not names_met(_less_the_replaced(question, names), sentence)):
         return ""  # a title is quoted with the name it belongs to, never pulled out alone
     # Nothing already said counts: not in the question, nor in what it was completed with.
     offered = candidates(f"{question} {query}", sentence, kind)
@@ -408,13 +408,22 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     return found[best][0] if probs[best] >= SUPPORTED else ""
 
 
+def _less_the_replaced(question: str, names: list[str]) -> list[str]:
+    """``names`` without the person a "who replaced X?" question names as replaced: the one
+    who came in is often named in a sentence that does not repeat X ("incoming CEO Jo Roe
+    takes the reins on April 1st")."""
+    m = _REPLACER.search(question.lower())
+    replaced = question.lower()[m.end():] if m else ""
+    return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", replaced)]
+
+
 def supports(question: str, query: str, sentence: str, names: list[str]) -> bool:
     """Whether ``sentence`` offers something of the kind the question asks for that meets
     its constraints: every name it gives (``names``), and for a person the job title and
     side asked about; not something already in the question. False when no kind is asked.
     ("Who is the CEO of Honda?": a sentence naming Nissan's outgoing CEO does not.)"""
     kind = answer_kind(question)
-    if not kind or not names_met(names, sentence):
+    if not kind or not names_met(_less_the_replaced(question, names), sentence):
         return False
     return any(kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))
                for a, b, _ in candidates(f"{question} {query}", sentence, kind))

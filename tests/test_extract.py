@@ -196,6 +196,17 @@ def test_a_leader_asked_for_in_everyday_words_must_hold_a_top_title():
         role_holders("who is corvanes boss", ["Corvane"]), officer)
 
 
+def test_who_replaced_someone_is_met_by_a_sentence_that_does_not_repeat_them():
+    # "who replaced uchida" was not covered: the sentence naming the incoming CEO does not
+    # say "Uchida", and every name a question gives had to be in the answer's sentence
+    s = "Now incoming chair Maria Lopez takes over on March 3rd."
+    assert lead_answer("who replaced brooks", "q", s, None, ["Brooks"]) == "Maria Lopez"
+    assert supports("who took over from alan brooks?", "q", s, ["Alan", "Brooks"])
+    # the name still binds when the question asks of it otherwise
+    assert lead_answer("who did corvane appoint as chair", "q", s, None, ["Corvane"]) == ""
+    assert not supports("who is brooks replacing?", "q", s, ["Brooks"])
+
+
 def test_whoever_leads_a_function_is_met_by_the_title_naming_it():
     # "who heads planning in north america" was not covered: the leader role asked for a CEO,
     # where the article names a Chief Planning Officer
