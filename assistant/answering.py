@@ -37,6 +37,7 @@ from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import (
+    KIND_WORDS,
     PERSON,
     TITLE,
     answer_kind,
@@ -133,10 +134,13 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
              else np.full(len(texts), 0.5))
     kind = answer_kind(question)
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
+    # the query's own words, not what was searched for them ("CEO chief executive" is added
+    # to a person asked for as "the boss"), less the words asking for a kind of answer
+    topic = [t for t in _word_tokens(query) if t not in _function_tokens() | _kind_tokens()]
     shared = np.zeros(len(rows), dtype=bool)
     for src in {p.chunk.source for p in top}:
-        common = _function_tokens() | _word_tokens((subjects or {}).get(src, ""))
-        scores = index.bm25_sentences.scores([t for t in r.tokens if t not in common])[rows]
+        words = [t for t in topic if t not in _word_tokens((subjects or {}).get(src, ""))]
+        scores = index.bm25_sentences.scores(words)[rows] if words else np.zeros(len(rows))
         shared |= (scores > 0) & np.array([p.chunk.source == src for p in owners])  # BM25 > 0: a word shared
     out = []
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
@@ -167,6 +171,12 @@ def _function_tokens() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
     return frozenset(t for toks in tokenize(sorted(STOPWORDS_EN_PLUS)) for t in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def _kind_tokens() -> frozenset[str]:
+    """The words asking for a kind of answer (``extract.KIND_WORDS``) as ``tokenize`` writes them."""
+    return frozenset(t for toks in tokenize(sorted(KIND_WORDS)) for t in toks)
 
 
 def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:

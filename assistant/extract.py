@@ -80,6 +80,15 @@ _CHANGE = re.compile(r"\b(gain(ed|s)?|improv\w*|increas\w*|boost\w*|better|worse
                      r"cut|cuts|reduc\w*|decreas\w*|lower|fewer|less|shrink\w*|shrank)\b")
 
 
+# The words a question asks for a kind of answer with ("how many", "what year", "whos"):
+# they say what is wanted, not what it is about, so a sentence sharing only them with the
+# question ("... on many fronts" for "how many jobs are cut?") shares nothing of its topic.
+KIND_WORDS = frozenset("""
+how many much number numbers percent percentage per cent date day days month months year years when whens who whos
+whom whose price prices priced pricing cost costs size amount figure
+""".split())
+
+
 def _met_by(kind: str, question: str) -> tuple[str, ...]:
     """The kinds a sentence may answer ``kind`` with, for this question."""
     return (NUMBER, PERCENT) if kind == NUMBER and _CHANGE.search(question) else (kind,)

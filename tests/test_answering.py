@@ -54,3 +54,35 @@ def test_a_person_is_missing_when_none_named_fits_the_question():
     # "Who is Honda's CEO?": the best sentence names Nissan's outgoing CEO, no sentence fits
     assert missing(PERSON, [cand(2.0, kind=1), cand(1.9, kind=1)]) == 1.0
     assert missing(PERSON, [cand(2.0), cand(1.9, kind=1, supports=1, shares=0)]) == 1.0
+
+
+def _shares(tmp_path, question: str) -> dict[str, float]:
+    """Each sentence's 'shares_words' signal for ``question`` over a made-up two-story corpus."""
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+    from tests.conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text(
+        "Acme Plans\nAcme and Corvane work together on a number of fronts. Acme will cut 300 jobs.\n"
+        "Acme CEO Max Poe spoke on Monday. The year ahead holds many new bikes.\n")
+    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
+    return {c.text: c.x["shares_words"] for c in a.analyse(question, question).candidates}
+
+
+def test_words_asking_for_a_kind_of_answer_share_no_topic(tmp_path):
+    # "how many jobs are cut?" was met by "... on a number of fronts": "many", "number" and
+    # "year" ask what kind of answer is wanted, not what it is about
+    shares = _shares(tmp_path, "How many jobs are cut this year?")
+    assert shares["Acme will cut 300 jobs."] == 1.0
+    assert shares["Acme and Corvane work together on a number of fronts."] == 0.0
+    assert shares["The year ahead holds many new bikes."] == 0.0
+
+
+def test_only_the_questions_own_words_are_shared_not_what_was_searched_for_them(tmp_path):
+    # a person asked for as "the boss" is searched as "... CEO chief executive" too; a sentence
+    # sharing only those added words shares nothing the reader said
+    shares = _shares(tmp_path, "Who is the boss of the bike business?")
+    assert shares["Acme CEO Max Poe spoke on Monday."] == 0.0
+    assert shares["The year ahead holds many new bikes."] == 1.0
