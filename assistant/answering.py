@@ -76,7 +76,9 @@ class Candidate:
     passage: Passage
     span: Span
     text: str
-    x: dict[str, float]  # calibration.SENTENCE_FEATURES, and the question's cues (supports, holds_roles)
+    # calibration.SENTENCE_FEATURES (its "kind" and "names" among them), and the question's
+    # cues: "supports", "shares_words", "holds_roles", "closeness" (the z-scores' level)
+    x: dict[str, float]
     prob: float = 0.0  # the selection model's probability that it answers the query
 
 
@@ -216,9 +218,10 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     another sentence than the one that best matches the question's other words.
 
     Otherwise what is asked (a person, a date, a figure) is missing when the best sentence
-    holds none and no sentence that will be quoted beside it (``choose``: within
-    ``ap.keep_ratio`` of the best, among the first ``ap.max_sentences``) offers one under the
-    question's constraints and shares a word with the question beyond the article's subject
+    holds none and no sentence that ``choose`` will quote beside it (within ``ap.keep_ratio``
+    of the best among the first ``ap.max_sentences``, or the first of those offering what
+    was asked) offers one under the question's constraints and shares a word with the
+    question beyond the article's subject and the words asking for the kind
     ("when does Espinosa start": the best sentence speaks of his approach; the one quoted
     next gives April 1st. "How many jobs are cut?" is not met by "The 2 corporations ...").
     """
@@ -228,7 +231,7 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     supported = any(c.x["supports"] for c in cands)
     if kind == TITLE:
         return not supported
-    quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
+    quoted = choose(cands, ap.keep_ratio, ap.max_sentences)
     offered = any(c.x["supports"] and c.x["shares_words"] for c in quoted)
     if kind == PERSON:
         return not supported or not best.x["kind"] and not offered
@@ -529,8 +532,9 @@ class Assistant:
                 i, c, short = offered[0]
                 chosen = [c] + chosen[:i] + chosen[i + 1:]
         if not short and a.kind and chosen and not chosen[0].x["kind"]:
-            # the best sentence holds no date or figure, one quoted beside it offers what was
-            # asked ("when does Espinosa start"): it is quoted first, with nothing in bold
+            # the best sentence holds nothing of the kind asked (a date, a figure, a person),
+            # one quoted beside it offers it under the question's constraints ("when does
+            # Espinosa start"): that one is quoted first, with nothing in bold
             holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
