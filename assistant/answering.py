@@ -218,10 +218,12 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     another sentence than the one that best matches the question's other words.
 
     Otherwise what is asked (a person, a date, a figure) is missing when the best sentence
-    holds none and no sentence that ``choose`` will quote beside it (within ``ap.keep_ratio``
-    of the best among the first ``ap.max_sentences``, or the first of those offering what
-    was asked) offers one under the question's constraints and shares a word with the
-    question beyond the article's subject and the words asking for the kind
+    holds none and no sentence quoted beside it on its own merit (within ``ap.keep_ratio`` of
+    the best, among the first ``ap.max_sentences``) offers one under the question's
+    constraints and shares a word with the question beyond the article's subject and the
+    words asking for the kind. ``choose`` also quotes the first sentence offering one below
+    that bar; it does not count here: counted, "How much horsepower does the new e-POWER
+    system produce?" was answered on the strength of "greater than 10 new ... fashions"
     ("when does Espinosa start": the best sentence speaks of his approach; the one quoted
     next gives April 1st. "How many jobs are cut?" is not met by "The 2 corporations ...").
     """
@@ -231,7 +233,7 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     supported = any(c.x["supports"] for c in cands)
     if kind == TITLE:
         return not supported
-    quoted = choose(cands, ap.keep_ratio, ap.max_sentences)
+    quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
     offered = any(c.x["supports"] and c.x["shares_words"] for c in quoted)
     if kind == PERSON:
         return not supported or not best.x["kind"] and not offered
