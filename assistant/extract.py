@@ -306,7 +306,19 @@ def _heads_what_is_asked(question: str, window_text: str) -> bool:
 _INCOMING = re.compile(r"\b(new|next|incoming|future|successor|tak\w* over|tak\w* the reins|"
                        r"appointed|named|start\w*|join\w*)\b", re.I)
 _OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|leaving|left|resign\w*|"
-                       r"step\w* down|retir\w*|ex-|before)\b", re.I)
+                       r"step\w* down|retir\w*|ex-|before|quit\w*|oust\w*|exit\w*|fired|sacked)\b", re.I)
+# A clause mark: a side word before it speaks of something else ("Before that, Jo Roe
+# spoke"), unless a title stands right before it ("outgoing CEO, Max Poe, said").
+_CLAUSE = re.compile(r"[,;:()\"“”—–]|\s-\s")
+
+
+def _role_phrase(window_text: str) -> str:
+    """The part of a title window (``TITLE_WORDS`` before a name, and the name) that speaks
+    of the person's role: from the last clause mark on, or from the clause before it when
+    that one ends with a title set off by a comma."""
+    parts = _CLAUSE.split(window_text)
+    words = re.findall(r"[\w’'-]+", parts[-2]) if len(parts) > 1 else []
+    return " ".join(parts[-2:]) if words and is_title(words[-1]) else parts[-1]
 
 
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
@@ -357,13 +369,14 @@ def _side(question: str) -> tuple[bool, bool]:
     return bool(_INCOMING.search(question)), bool(_OUTGOING.search(question))
 
 
-def _leaving_unasked(question: str, window_text: str) -> bool:
-    """Whether the person is said to be leaving ("outgoing CEO Makoto Uchida") while the
-    question takes no side ("who is Nissan's CEO?"): the quote tells both; a name in bold
-    would answer for one moment of a handover the question did not pick."""
+def _side_unasked(question: str, window_text: str) -> bool:
+    """Whether the person is said to be coming into a role or leaving it ("outgoing CEO
+    Makoto Uchida", "incoming CEO Ivan Espinosa") while the question takes no side ("who is
+    Nissan's CEO?", "who is in charge?"): the quote tells the handover; a name in bold would
+    answer for one moment of it that the question did not pick."""
     wants_in, wants_out = _side(question.lower())
-    w = window_text.lower()
-    return not wants_in and not wants_out and bool(_OUTGOING.search(w)) and not _INCOMING.search(w)
+    w = _role_phrase(window_text).lower()
+    return not wants_in and not wants_out and bool(_OUTGOING.search(w) or _INCOMING.search(w))
 
 
 def roles_met(question: str, window_text: str) -> bool:
@@ -375,7 +388,7 @@ def roles_met(question: str, window_text: str) -> bool:
             return False
     wants_in, wants_out = _side(q)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it
-        return bool((_INCOMING if wants_in else _OUTGOING).search(w))
+        return bool((_INCOMING if wants_in else _OUTGOING).search(_role_phrase(w)))
     return True
 
 
@@ -405,9 +418,9 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
     offered = candidates(f"{question} {query}", sentence, kind)
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
         return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
+    titled = {a: window(sentence, a, b, TITLE_WORDS, 0) for a, b, _ in offered} if kind == PERSON else {}
     found = [(c, window(sentence, a, b)) for a, b, c in offered
-             if kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))
-             and not _leaving_unasked(question, window(sentence, a, b, TITLE_WORDS, 0))]
+             if kind != PERSON or roles_met(question, titled[a]) and not _side_unasked(question, titled[a])]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads

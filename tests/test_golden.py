@@ -79,7 +79,7 @@ def test_the_second_fresh_set_never_read(real_assistant):
     assert s["short_on_unanswerable"] == 0 and s["citation_validity"] == 1.0  # measured 0 and 1.0
 
 
-@pytest.mark.parametrize("question", ["new nissan ceo?", "whos running nissan now",
+@pytest.mark.parametrize("question", ["new nissan ceo?",
                                       "Who exactly is taking over as Nissan's chief executive?",
                                       "who's the new boss at nissan",  # was not covered: "boss" is no "CEO"
                                       "Who's the new fellow they've put in charge over at Nissan?"])
@@ -182,6 +182,18 @@ def test_the_outgoing_ceo_is_no_bold_answer_when_no_side_is_asked(real_assistant
     # each led with **Makoto Uchida**, written "outgoing CEO"; the quote now speaks alone
     a = real_assistant.answer(question)
     assert a.status == "answered" and a.short_answer == "" and "outgoing CEO Makoto Uchida" in a.text
+
+
+@pytest.mark.parametrize("question", ["whos running nissan now", "who is the current ceo of nissan"])
+def test_a_handover_asked_of_with_no_side_is_quoted_not_settled_in_bold(real_assistant, question):
+    # "now" and "current" take no side of a handover the article dates April 1st: Uchida is
+    # outgoing and Espinosa incoming as it is written. "whos running nissan now" led with
+    # **Ivan Espinosa** (the incoming CEO got the bold once the outgoing one was ruled out);
+    # the quote that marks the handover now speaks alone
+    a = real_assistant.answer(question)
+    assert a.status == "answered" and a.short_answer == ""
+    assert ("incoming CEO Ivan Espinosa taking the reins on April 1st" in a.text
+            or "outgoing CEO Makoto Uchida" in a.text)
 
 
 def test_a_number_counting_something_else_does_not_answer_how_many(real_assistant):
