@@ -218,6 +218,18 @@ def test_whoever_leads_a_function_is_met_by_the_title_naming_it():
     assert lead_answer("who heads design", "q", "The head of design, Ana Kay, spoke.", None, []) == "Ana Kay"
 
 
+def test_only_the_function_asked_who_leads_is_matched_against_a_title():
+    # any word of the question met a title's word: "who runs acme's business" was answered by
+    # the Chief Business Officer, who does not run the company (independent review, finding 4)
+    s = "Corvane's Chief Business Officer Ana Kay spoke."
+    assert lead_answer("who runs acme's business", "q", s, None, []) == ""
+    assert lead_answer("who is in charge of the business side", "q", s, None, []) == "Ana Kay"
+    assert lead_answer("who heads business development", "q", s, None, []) == "Ana Kay"
+    # a company named after "head of" is no function: its boss is not whoever heads a unit there
+    unit = "Ana Kay, the head of Corvane Europe design, spoke."
+    assert not holds_roles(role_holders("who is corvanes boss", ["Corvane"]), unit)
+
+
 def test_a_person_said_to_be_coming_in_is_no_bold_answer_to_a_question_taking_no_side_either():
     s = "Now incoming chair Maria Lopez takes over on March 3rd."
     assert lead_answer("who is the chair", "q", s, None, []) == ""
