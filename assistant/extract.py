@@ -458,8 +458,10 @@ def _less_the_replaced(question: str, names: list[str]) -> list[str]:
     who came in is often named in a sentence that does not repeat X ("incoming CEO Jo Roe
     takes the reins on April 1st")."""
     m = _REPLACER.search(question.lower())
-    replaced = question.lower()[m.end():] if m else ""
-    return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", replaced)]
+    # the verb's object only: "who replaced brooks as corvane's chair" still asks of Corvane
+    replaced = re.split(r"[,;:?!]|\b(?:as|at|in|of|for|on|with|and|when|after|before)\b",
+                        question.lower()[m.end():])[0] if m else ""
+    return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}\b", replaced)]
 
 
 def supports(question: str, query: str, sentence: str, names: list[str]) -> bool:

@@ -204,6 +204,12 @@ def test_who_replaced_someone_is_met_by_a_sentence_that_does_not_repeat_them():
     # the name still binds when the question asks of it otherwise
     assert lead_answer("who did corvane appoint as chair", "q", s, None, ["Corvane"]) == ""
     assert not supports("who is brooks replacing?", "q", s, ["Brooks"])
+    # only the one replaced is let off: a company that constrains the answer still binds
+    # (independent review, finding 5), and a name must be whole ("Brook" is not "Brooks")
+    assert lead_answer("who replaced brooks as corvane's chair", "q", s, None, ["Brooks", "Corvane"]) == ""
+    assert lead_answer("who replaced brooks as acme's chair", "q", "Now incoming Acme chair Maria Lopez takes over.",
+                       None, ["Brooks", "Acme"]) == "Maria Lopez"
+    assert lead_answer("who replaced brooks", "q", s, None, ["Brook"]) == ""
 
 
 def test_whoever_leads_a_function_is_met_by_the_title_naming_it():
