@@ -263,15 +263,17 @@ def actions(turn_id: str, question: str, a: Answer, vote: str | None) -> str:
 
 
 def inline_sources(turn_id: str, a: Answer) -> str:
-    """The answer's sources under it, collapsed (shown on narrow screens, where the
-    Sources panel would be far below)."""
+    """The answer's sources under it (shown on narrow screens, where the Sources panel
+    would be far below): collapsed under a quoted answer, which holds its quotes already;
+    open under a not-covered one, whose text says the closest passages are listed."""
     title, note, cards = source_cards(a)
     if not cards:
         return ""
-    count = len(a.citations) if title != "Closest passages" else len(a.closest)
+    closest = title == "Closest passages"
+    count = len(a.closest) if closest else len(a.citations)
     note_html = f'<p class="muted">{esc(note)}</p>' if note else ""
-    return (f'<details class="inline-sources" data-key="src-{esc(turn_id)}"><summary>{title} ({count})</summary>'
-            f"{note_html}{cards}</details>")
+    return (f'<details class="inline-sources" data-key="src-{esc(turn_id)}"{" open" if closest else ""}>'
+            f"<summary>{title} ({count})</summary>{note_html}{cards}</details>")
 
 
 def render_answer(question: str, a: Answer, *, turn_id: str = "", vote: str | None = None,

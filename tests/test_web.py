@@ -160,6 +160,9 @@ def test_sources_are_inline_under_each_answer_and_collapsible():
     assert re.search(r'<details class="inline-sources" data-key="src-t1"><summary>Sources \(1\)</summary>', html)
     nc = render.render_answer("q", _all_statuses()["not_covered"], turn_id="t2")
     assert "<summary>Closest passages (1)</summary>" in nc and "<mark>" not in nc
+    # "The closest passages are listed": so they are open, not folded away, on a phone
+    assert '<details class="inline-sources" data-key="src-t2" open>' in nc
+    assert '<details class="inline-sources" data-key="src-t1">' in html
 
 
 def test_copy_text_holds_the_answer_and_its_sources():
