@@ -83,6 +83,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What the answer stage decided for one reading of a question, before it is written out."""
+
+    analysis: Analysis  # the reading answered
+    confidence: float  # the answerability model's probability
+    status: str  # answered, partial or not covered
+    chosen: list[Candidate]  # the sentences to quote, in order (none when not covered)
+    short: str  # the short answer in bold, or ""
+    notice: str  # what the reader is told beside the answer
+
+
+@dataclass(frozen=True)
 class Analysis:
     """One reading of a question, before any fitted model is applied; shared with fitting."""
 
@@ -499,8 +511,13 @@ class Assistant:
         return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
 
     def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:
+        return self._render(self._decide(readings, notice), t0)
+
+    def _decide(self, readings: list[Analysis], notice: str) -> Decision:
+        """What to answer from the readings of one question: its status, the sentences to
+        quote (in order) and the short answer, if any."""
         a, cands, feats, conf = self.choose_reading(readings)
-        question, query, timings = a.question, a.query, a.timings_ms
+        question, query = a.question, a.query
         ap = self.params.answer
         status = self.calibration.status(conf) if cands else records.NOT_COVERED
         if status == records.ANSWERED and feats.get("unknown_name"):
@@ -510,11 +527,7 @@ class Assistant:
             missing = ", ".join(dict.fromkeys(unknown_names(question, self.index)))
             notice = " ".join(x for x in (notice, f"Note: the article never mentions {missing}.") if x)
         if status == records.NOT_COVERED:
-            closest = [_citation(p, []) for p in a.retrieval.passages[: ap.closest]]
-            text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."
-                                  if closest else "")
-            return Answer(text, False, query, closest=closest, confidence=conf, notice=notice,
-                          timings_ms=timings | _elapsed(t0), status=status)
+            return Decision(a, conf, status, [], "", notice)
         chosen = choose(cands, ap.keep_ratio, ap.max_sentences)
         short = ""
         if status == records.ANSWERED:
@@ -540,13 +553,26 @@ class Assistant:
             holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
-        lines, citations = cite(chosen)
-        if short:
-            lines = [f"{short} [1]", ""] + lines
-        elif status == records.PARTIAL:
+        return Decision(a, conf, status, chosen, short, notice)
+
+    def _render(self, d: Decision, t0: float, query: str | None = None) -> Answer:
+        """The Answer for a decision: the short answer, the quotes and their citations, or
+        the closest passages when the article does not cover the question."""
+        query = d.analysis.query if query is None else query
+        timings = d.analysis.timings_ms | _elapsed(t0)
+        if d.status == records.NOT_COVERED:
+            closest = [_citation(p, []) for p in d.analysis.retrieval.passages[: self.params.answer.closest]]
+            text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."
+                                  if closest else "")
+            return Answer(text, False, query, closest=closest, confidence=d.confidence, notice=d.notice,
+                          timings_ms=timings, status=d.status)
+        lines, citations = cite(d.chosen)
+        if d.short:
+            lines = [f"{d.short} [1]", ""] + lines
+        elif d.status == records.PARTIAL:
             lines = [PARTIAL, ""] + lines
-        return Answer("\n".join(lines), status == records.ANSWERED, query, citations, short_answer=short,
-                      confidence=conf, notice=notice, timings_ms=timings | _elapsed(t0), status=status)
+        return Answer("\n".join(lines), d.status == records.ANSWERED, query, citations, short_answer=d.short,
+                      confidence=d.confidence, notice=d.notice, timings_ms=timings, status=d.status)
 
     def _corpus_names(self) -> CorpusNames:
         index = self.index
