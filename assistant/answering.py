@@ -54,12 +54,13 @@ from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
-from .query import capitalised_words, clean, has_words, is_instruction, names, points_back, resolve, searched
+from .query import capitalised_words, clean, has_words, is_instruction, names, parts, points_back, resolve, searched
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, retrieve
 
 log = logging.getLogger(__name__)
+_RANK = {records.NOT_COVERED: 0, records.PARTIAL: 1, records.ANSWERED: 2}  # how much of a question is answered
 
 EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
 NOT_COVERED = "The article does not cover this."
@@ -455,11 +456,20 @@ class Assistant:
             if is_instruction(q.text):
                 return Answer(INSTRUCTION, False, "", notice=notice, timings_ms=_elapsed(t0),
                               status=records.REFUSED)  # nothing searched
-            readings = self.readings(q.text, history if isinstance(history, list) else None, mode, k)
+            history = history if isinstance(history, list) else None
+            readings = self.readings(q.text, history, mode, k)
             query = readings[0].query
             if self.live.stale:  # answered from the last good index while the corpus changed
                 notice = " ".join(x for x in (notice, f"Note: {self.live.stale}.") if x)
-            return self._answer(readings, notice, t0)
+            whole = self._decide(readings, notice)
+            if whole.status != records.ANSWERED and len(asked := parts(q.text)) == 2:
+                # two questions in one breath ("who is the new CEO and when does he start?"),
+                # which the whole does not answer: each part is answered, the second read as
+                # a follow-up of the first, and the two are quoted together
+                both = self._in_parts(asked, history, mode, k, notice, t0)
+                if both is not None and _RANK[both.status] > _RANK[whole.status]:
+                    return both
+            return self._render(whole, t0)
         except AssistantError as e:
             log.debug("cannot answer: %s", e)  # the edges (CLI, web) report it
             return error_answer(str(e), query, notice, t0)
@@ -512,6 +522,30 @@ class Assistant:
 
     def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:
         return self._render(self._decide(readings, notice), t0)
+
+    def _in_parts(self, asked: list[str], history: list[dict] | None, mode: str | None, k: int | None,
+                  notice: str, t0: float) -> Answer | None:
+        """One answer to a question asked in two parts (``query.parts``), or None when the
+        article covers neither: answered when both parts are, partial when one is.
+
+        Each part quotes at most half of ``AnswerParams.max_sentences``, its best first.
+        """
+        first = self._decide(self.readings(asked[0], history, mode, k), notice)
+        turn = [{"role": "user", "content": asked[0]}, {"role": "assistant", "content": self._render(first, t0).text}]
+        second = self._decide(self.readings(asked[1], (history or []) + turn, mode, k), notice)
+        decided = [d for d in (first, second) if d.status != records.NOT_COVERED]
+        if not decided:
+            return None
+        # answered only when each part is, with a short answer that passed every check: the
+        # whole was not answered, and a part's quotes alone may answer less than it asks
+        # ("Which markets get third-gen e-POWER first?": the e-POWER sentence names none)
+        status = records.ANSWERED if all(d.status == records.ANSWERED and d.short for d in (first, second)) \
+            else records.PARTIAL
+        half = max(1, self.params.answer.max_sentences // 2)
+        chosen = list({(c.passage.chunk.id, c.span): c for d in decided for c in d.chosen[:half]}.values())
+        merged = Decision(first.analysis, min(first.confidence, second.confidence), status, chosen, "",
+                          " ".join(dict.fromkeys(x for d in (first, second) for x in [d.notice] if x)))
+        return self._render(merged, t0, query=" / ".join(d.analysis.query for d in (first, second)))
 
     def _decide(self, readings: list[Analysis], notice: str) -> Decision:
         """What to answer from the readings of one question: its status, the sentences to

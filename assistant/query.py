@@ -180,6 +180,28 @@ def searched(query: str) -> str:
     return f"{query} CEO chief executive" if _LEADER.search(query) and not _TITLED.search(query) else query
 
 
+# A second question asked in the same breath: "who is the new CEO and when does he start",
+# "who fits best, and why?", "... some French outfit? What's that group called?". The second
+# part opens with a question word or an auxiliary after "?", a comma, "and" or a dash.
+_ASKING = (r"(?:who|whos|who[’']s|whom|what|whats|what[’']s|when|whens|where|why|how|which|is|are|was|were|does|do|"
+           r"did|can|could|will|would|has|have|had|should)")
+_SECOND_PART = re.compile(rf"(?:\?\s+|[,;]\s+(?:and\s+)?|\s+and\s+|\s+[-–—]+\s+)(?={_ASKING}\b)", re.IGNORECASE)
+# The first part must ask something too: "Even without a merger, are they ..." is one question.
+_ASKS = re.compile(r"\b(?:who|whos|who[’']s|what|whats|what[’']s|when|whens|where|why|how|which)\b|"
+                   r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|"
+                   r"isn[’']t|aren[’']t|doesn[’']t|don[’']t|didn[’']t|won[’']t|can[’']t)\b", re.IGNORECASE)
+
+
+def parts(question: str) -> list[str]:
+    """The two questions of one asked in the same breath, or ``[question]``: split where a
+    second question opens (``_SECOND_PART``), once the part before it asks something."""
+    for m in _SECOND_PART.finditer(question):
+        first, second = question[: m.start()].strip(" ,;-–—"), question[m.end():].strip()
+        if _ASKS.search(first) and has_words(second):
+            return [first if first.endswith("?") else first + "?", second]
+    return [question]
+
+
 def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
     """The queries worth searching for ``question``, most literal first.
 

@@ -29,20 +29,21 @@ def cv(real_assistant):
 
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["hit@3"] >= 0.83  # measured 0.861 (0.827 at the round's start), margin 0.031
-    assert pooled["cites_evidence"] >= 0.85  # measured 0.878 (0.836 before), margin 0.028; target 0.92 (not met)
-    assert worst["cites_evidence"] >= 0.78  # measured 0.803 (0.775), margin 0.023
-    assert pooled["cite_loss"] <= 0.02  # measured -0.017 (0.025), margin 0.037; target under 0.02 (met; worst 0.014)
-    assert pooled["fact_recall"] >= 0.84  # measured 0.869 (0.820), margin 0.029; target 0.88 (not met)
+    assert pooled["hit@3"] >= 0.83  # measured 0.864 (0.861 at the round's start), margin 0.034
+    assert pooled["cites_evidence"] >= 0.86  # measured 0.887 (0.878 before), margin 0.027; target 0.92 (not met)
+    assert worst["cites_evidence"] >= 0.82  # measured 0.845 (0.803), margin 0.025; target 0.92 (not met)
+    assert pooled["cite_loss"] <= 0.02  # measured -0.023 (-0.017), margin 0.043; target under 0.02 (met; worst 0.000)
+    assert pooled["fact_recall"] >= 0.85  # measured 0.878 (0.869), margin 0.028; target 0.88 (not met)
+    assert worst["fact_recall"] >= 0.81  # measured 0.836 (0.793), margin 0.026; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
 
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
-    assert pooled["not_covered_on_answerable"] <= 0.03  # measured 0.011 (0.020), margin 0.019; target 0.03
+    assert pooled["not_covered_on_answerable"] <= 0.02  # measured 0.000 (0.011), margin 0.02; target 0.03
     assert pooled["unanswerable_not_answered"] >= 0.87  # measured 0.899 (0.854), margin 2 of 89; target 0.88
     assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
-    assert worst["not_covered_on_answerable"] <= 0.06  # measured 0.042, margin 0.018
+    assert worst["not_covered_on_answerable"] <= 0.03  # measured 0.000 (0.042), margin 0.03; target 0.03 (met)
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
 
@@ -194,6 +195,22 @@ def test_a_handover_asked_of_with_no_side_is_quoted_not_settled_in_bold(real_ass
     assert a.status == "answered" and a.short_answer == ""
     assert ("incoming CEO Ivan Espinosa taking the reins on April 1st" in a.text
             or "outgoing CEO Makoto Uchida" in a.text)
+
+
+def test_two_questions_in_one_are_answered_part_by_part(real_assistant):
+    # not covered as a whole (the April 1st passage was not among the six read for both
+    # halves at once; confidence 0.04): each part is answered, the second as a follow-up of
+    # the first, and both quoted. No bold: one answer in bold cannot hold two.
+    a = real_assistant.answer("who is nissans new ceo and when does he start")
+    assert a.status == "answered" and a.short_answer == ""
+    assert a.text.startswith("> And now, with incoming CEO Ivan Espinosa taking the reins on April 1st")
+
+
+def test_a_trap_asked_in_two_parts_is_not_answered(real_assistant):
+    # "who is hondas ceo": the article never names him; the second half quotes Nissan's
+    # officer on Honda, which is at most partly an answer
+    a = real_assistant.answer("who is hondas ceo and what did he say abt nissan")
+    assert a.status != "answered" and a.short_answer == ""
 
 
 def test_a_number_counting_something_else_does_not_answer_how_many(real_assistant):

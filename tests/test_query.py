@@ -10,6 +10,7 @@ from assistant.query import (
     last_lead,
     names,
     needs_context,
+    parts,
     points_back,
     resolve,
     searched,
@@ -131,3 +132,20 @@ def test_a_capital_opening_a_second_sentence_is_no_name():
 def test_short_is_not_the_same_as_pointing_back(question, back):
     assert needs_context(question)  # both are completed from the conversation ...
     assert points_back(question) is back  # ... but only these cannot stand on their own words
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("who is acmes new ceo and when does she start", ["who is acmes new ceo?", "when does she start"]),
+    ("Of all the partners, who fits Acme best, and why?", ["Of all the partners, who fits Acme best?", "why?"]),
+    ("Isn't Acme tied to some French group? What's it called?", ["Isn't Acme tied to some French group?",
+                                                                "What's it called?"]),
+    ("What is e-POWER and how does it work?", ["What is e-POWER?", "how does it work?"]),
+    # one question: the part before the comma or dash asks nothing, or "and" joins names
+    ("Even without a merger, are Acme and Corvane building cars together?", None),
+    ("hybrid mpg gain - is that city or highway", None),
+    ("the hybrid mpg gain, is it over 10%?", None),
+    ("What are Acme and Corvane doing together?", None),
+    ("Who is the new chair or chief executive?", None),
+])
+def test_two_questions_asked_in_one_breath_are_told_apart(question, expected):
+    assert parts(question) == (expected or [question])
