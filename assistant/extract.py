@@ -381,11 +381,16 @@ _REPLACER = re.compile(rf"\bwho(?:'s|’s|s)?\s+(?:(?:will|would|is|was|has|had|
                        rf"(?:be\s+)?{_REPLACE}")
 _REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|could|might)\s+\w+(?:\s+\w+)?\s+"
                        rf"(?:be\s+)?{_REPLACE}")
+# The verb with its object: "who is the guy replacing uchida" asks for the one coming in,
+# where "who is she replacing?" and "who did she replace as chair?" ask for the one going.
+_REPLACING_SOMEONE = re.compile(rf"\bwho(?:[’']?s|m)?\b.*?\b{_REPLACE}\s+"
+                                rf"(?!(?:as|at|in|on|for|with|when|after|before|now|then|last|this|next|yet|already)\b)"
+                                rf"(?=[\w’'])")
 
 
 def _side(question: str) -> tuple[bool, bool]:
     """Whether the question asks for whoever is coming into a role, and whoever is leaving it."""
-    if _REPLACER.search(question):
+    if _REPLACER.search(question) or _REPLACING_SOMEONE.search(question):
         return True, False
     if _REPLACED.search(question):
         return False, True
@@ -457,7 +462,7 @@ def _less_the_replaced(question: str, names: list[str]) -> list[str]:
     """``names`` without the person a "who replaced X?" question names as replaced: the one
     who came in is often named in a sentence that does not repeat X ("incoming CEO Jo Roe
     takes the reins on April 1st")."""
-    m = _REPLACER.search(question.lower())
+    m = _REPLACER.search(question.lower()) or _REPLACING_SOMEONE.search(question.lower())
     # the verb's object only: "who replaced brooks as corvane's chair" still asks of Corvane
     replaced = re.split(r"[,;:?!]|\b(?:as|at|in|of|for|on|with|and|when|after|before)\b",
                         question.lower()[m.end():])[0] if m else ""

@@ -388,6 +388,11 @@ def test_a_demonym_is_met_by_its_place():
     ("Who will succeed Alan Brooks as chairman?", "Maria Lopez"),
     ("Who is she replacing as chairman?", "Alan Brooks"),
     ("Who did Maria Lopez replace as chairman?", "Alan Brooks"),
+    # the verb with an object asks for whoever comes in, whatever stands between "who" and it
+    ("who is the guy replacing alan brooks", "Maria Lopez"),
+    ("whos the person taking over from brooks", "Maria Lopez"),
+    ("who's the exec that replaced brooks?", "Maria Lopez"),
+    ("whom did she take over from?", "Alan Brooks"),
 ])
 def test_who_replaced_whom_is_read_by_the_sentence_not_by_its_words(question, name):
     windows = {"Maria Lopez": "Incoming chairman Maria Lopez", "Alan Brooks": "thanked departing chairman Alan Brooks"}
