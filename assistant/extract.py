@@ -18,7 +18,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
     # not "which costs" or "what kind of costs" (a type of cost, not an amount)
     (MONEY, re.compile(r"\b(price[ds]?|pricing|priced|how much money|revenue|profit|earn(ed|ings)?|valuation|"
-                       r"salary|budget|dollars?|yen|euros?)\b|\bhow (much|expensive|cheap)\b.{0,60}"
+                       r"salary|budget|dollars?|yen|euros?|market (?:cap\w*|value)|share price|stock price)\b|"
+                       r"\bhow (much|expensive|cheap)\b.{0,60}"
                        r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
                        r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b|\b(gonna|going to|will it|would it)\s+cost\b",
                        re.I)),

@@ -54,6 +54,8 @@ class WordReranker:
     ("Does it use less fuel when you drive on the highway?", ""),  # "when" in a clause asks no date
     ("Any idea when the museum reopens?", "date"),
     ("Who, as of April, leads the bank?", "person"),
+    ("what is acmes market cap", "money"),  # an amount of money: was asked of no kind, and answered
+    ("whats the share price now", "money"),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind
