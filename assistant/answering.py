@@ -563,6 +563,14 @@ class Assistant:
         if status == records.NOT_COVERED:
             return Decision(a, conf, status, [], "", notice)
         chosen = choose(cands, ap.keep_ratio, ap.max_sentences)
+        if (status == records.ANSWERED and a.kind and chosen and chosen[0].x["kind"]
+                and not self._names_held(question, chosen[0])):
+            # the best sentence gives a figure, date or person, but not of a name the question
+            # asks it of ("How many models is Honda launching in North America by FY26?"
+            # against Nissan's "greater than 10 new ... fashions ... by FY26"): it may not be
+            # what was asked. Only names the article uses count: an acronym it never writes
+            # ("NA", "EMs") is no name to find.
+            status = records.PARTIAL
         short = ""
         if status == records.ANSWERED:
             # The best-ranked quoted sentence that supports a short answer leads (and is quoted
@@ -607,6 +615,12 @@ class Assistant:
             lines = [PARTIAL, ""] + lines
         return Answer("\n".join(lines), d.status == records.ANSWERED, query, citations, short_answer=d.short,
                       confidence=d.confidence, notice=d.notice, timings_ms=timings, status=d.status)
+
+    def _names_held(self, question: str, c: Candidate) -> bool:
+        """Whether ``c`` mentions every name the question gives that the corpus uses."""
+        known = self._corpus_names().known
+        return all(mentions(n, c.text) for n in self.asked_names(question, c.passage.chunk.source)
+                   if n.lower() in known)
 
     def _corpus_names(self) -> CorpusNames:
         index = self.index

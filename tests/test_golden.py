@@ -41,8 +41,8 @@ def test_the_answer_cites_what_retrieval_found(cv):
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.02  # measured 0.000 (0.011), margin 0.02; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.87  # measured 0.899 (0.854), margin 2 of 89; target 0.88
-    assert worst["unanswerable_not_answered"] >= 0.76  # measured 0.824, margin 1 of 17; target 0.88 (not met)
+    assert pooled["unanswerable_not_answered"] >= 0.88  # measured 0.910 (0.899), margin 0.03 (3 of 89); target 0.88
+    assert worst["unanswerable_not_answered"] >= 0.77  # measured 0.833 (0.824), margin 1 of 17; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.03  # measured 0.000 (0.042), margin 0.03; target 0.03 (met)
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -205,6 +205,15 @@ def test_a_market_value_the_article_never_gives_is_not_answered(real_assistant, 
     # try of the web UI: it asked for no kind of answer; asked for an amount, none is quoted
     a = real_assistant.answer(question)
     assert a.status == "not_covered" and a.short_answer == ""
+
+
+def test_a_figure_asked_of_the_wrong_company_is_not_answered_in_full(real_assistant):
+    # answered (0.87) with Nissan's "greater than 10 new and refreshed fashions ... by FY26":
+    # the sentence giving the figure never says Honda. Partial, the quote shown as such.
+    a = real_assistant.answer("How many models is Honda launching in North America by FY26?")
+    assert a.status == "partial" and a.short_answer == ""
+    a = real_assistant.answer("how many new models in north america by fy26")
+    assert a.status == "answered" and a.short_answer == "greater than 10"
 
 
 def test_two_questions_in_one_are_answered_part_by_part(real_assistant):
