@@ -505,9 +505,9 @@ class Assistant:
         return [self.analyse(question, q, mode, k) for q in queries]
 
     def choose_reading(self, readings: list[Analysis]) -> tuple[Analysis, list[Candidate], dict[str, float], float]:
-        """The reading the article answers most confidently: a follow-up's completed words
-        when they find the answer, a new topic's own words when they do better, and a short
-        question's own words whenever they answer it."""
+        """The reading to answer: a question pointing back, completed, whenever that reading
+        is answered; a short question's own words whenever they answer it; otherwise the
+        reading the article answers most confidently."""
         options = []
         for a in readings:
             cands, feats = ranked(a, self.calibration.selection, self.params.answer)
@@ -518,6 +518,12 @@ class Assistant:
             # models): a question its own words answer is a new topic, whatever the old
             # topic's words would add
             return options[0]
+        if len(options) > 1 and points_back(readings[0].question) \
+                and self.calibration.status(options[1][3]) == records.ANSWERED:
+            # words that point back ("what is it planning to sell over there?") are read with
+            # what they point to whenever that reading is answered: alone, "it" and "there"
+            # may find a confident answer about something else
+            return options[1]
         return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
 
     def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:

@@ -57,7 +57,7 @@ def test_short_answers_are_claims_that_hold(cv):
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.91  # measured 0.957 (0.913), margin 2 of 46; target 0.88
+    assert pooled["followups_resolved"] >= 0.95  # measured 0.978 (0.957), margin 1 of 46; target 0.88
     # (on the blind set alone, 32 follow-ups, it measured 1.000 two rounds ago)
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
     assert pooled["topic_changes_resolved"] >= 0.90  # measured 0.944 (17 of 18), margin 0.044: not glued on
