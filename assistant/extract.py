@@ -288,7 +288,8 @@ LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the he
 # titles; Nissan's Chief Efficiency Officer does not run Honda.
 _LEADER_HELD = r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"
 _ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
-    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|leads|heads)\b", _LEADER_HELD),
+    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|ran|leads|leading|led|heads|headed)\b",
+     _LEADER_HELD),
 ]
 # A title naming what its holder leads: "Chief Planning Officer", "head of design".
 _FUNCTION_TITLE = re.compile(r"\bchief\s+((?:[a-z]+\s+){1,2})officer\b|\bhead\s+of\s+([a-z]+(?:\s+[a-z]+)?)")
@@ -395,7 +396,8 @@ def _side(question: str) -> tuple[bool, bool]:
         return True, False
     if _REPLACED.search(question):
         return False, True
-    return bool(_INCOMING.search(question)), bool(_OUTGOING.search(question))
+    # "who ran it before this new fellow": what follows "before" is whom, not who
+    return bool(_INCOMING.search(re.split(r"\bbefore\b", question)[0])), bool(_OUTGOING.search(question))
 
 
 def _side_unasked(question: str, window_text: str) -> bool:

@@ -57,7 +57,7 @@ def test_short_answers_are_claims_that_hold(cv):
 
 def test_followups_and_topic_changes(cv):
     pooled = cv["pooled"]
-    assert pooled["followups_resolved"] >= 0.95  # measured 0.978 (0.957), margin 1 of 46; target 0.88
+    assert pooled["followups_resolved"] >= 0.97  # measured 1.000 (0.957), margin 1 of 46; target 0.88
     # (on the blind set alone, 32 follow-ups, it measured 1.000 two rounds ago)
     assert pooled["followups_resolved"] > pooled["followups_without_history"]  # the history is used
     assert pooled["topic_changes_resolved"] >= 0.90  # measured 0.944 (17 of 18), margin 0.044: not glued on
@@ -308,6 +308,15 @@ def test_a_followup_is_completed_from_what_it_refers_to(real_assistant):
     assert a.status == "answered" and "April 1st" in a.text
     assert a.query.startswith("When does he take over?")  # the question first, then what it refers to
     assert "Who is" not in a.query  # not the whole previous question
+
+
+def test_a_followup_on_the_former_ceo_finds_why_he_held_out(real_assistant):
+    # "Who ran Nissan before this new fellow?" named nobody ("ran" was no leader word), so
+    # "he" in the follow-up pointed nowhere and the answer missed Uchida's reported stance
+    history = conversation(real_assistant, "Who ran Nissan before this new fellow?")
+    assert history[-1]["content"].startswith("Makoto Uchida")
+    a = real_assistant.answer("Why wouldn't he go along with a deal with Honda?", history=history)
+    assert a.status == "answered" and "proof against any deal" in a.text
 
 
 def test_by_how_much_asks_the_change_the_last_question_asked(real_assistant):
