@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
 
@@ -385,14 +386,30 @@ _REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|co
                        rf"(?:be\s+)?{_REPLACE}")
 # The verb with its object: "who is the guy replacing uchida" asks for the one coming in,
 # where "who is she replacing?" and "who did she replace as chair?" ask for the one going.
-_REPLACING_SOMEONE = re.compile(rf"\bwho(?:[’']?s|m)?\b.*?\b{_REPLACE}\s+"
-                                rf"(?!(?:as|at|in|on|for|with|when|after|before|now|then|last|this|next|yet|already)\b)"
-                                rf"(?=[\w’'])")
+# The object is a person spoken of ("the", "his", "him", ...) or a name the question gives
+# (``_side``'s ``names``): "who is she replacing exactly?" has none. The "who" asks of the
+# replacing only within its clause: "who said Roe is replacing Poe?" asks for the speaker.
+_REPLACING_SOMEONE = re.compile(rf"\bwho(?:[’']?s|m)?\b(?:(?!\b(?:said|says|say|told|tells|think\w*|reported)\b)"
+                                rf"[^,;:])*?\b{_REPLACE}\s+(?P<object>[\w’'-]+)")
+_SOMEONE = frozenset("the his her him them their its a an this that mr ms mrs dr".split())
 
 
-def _side(question: str) -> tuple[bool, bool]:
-    """Whether the question asks for whoever is coming into a role, and whoever is leaving it."""
-    if _REPLACER.search(question) or _REPLACING_SOMEONE.search(question):
+def _replacing_someone(question: str, names: Sequence[str] = ()) -> re.Match | None:
+    """``_REPLACING_SOMEONE``'s match in the lower-cased question, if the verb's object is a
+    person spoken of or one of ``names``."""
+    m = _REPLACING_SOMEONE.search(question)
+    if m is None:
+        return None
+    obj = m.group("object")
+    if obj in _SOMEONE or any(obj == w for n in names for w in re.findall(r"[\w’'-]+", n.lower())):
+        return m
+    return None
+
+
+def _side(question: str, names: Sequence[str] = ()) -> tuple[bool, bool]:
+    """Whether the (lower-cased) question asks for whoever is coming into a role, and
+    whoever is leaving it; ``names`` are the names it gives."""
+    if _REPLACER.search(question) or _replacing_someone(question, names):
         return True, False
     if _REPLACED.search(question):
         return False, True
@@ -400,24 +417,25 @@ def _side(question: str) -> tuple[bool, bool]:
     return bool(_INCOMING.search(re.split(r"\bbefore\b", question)[0])), bool(_OUTGOING.search(question))
 
 
-def _side_unasked(question: str, window_text: str) -> bool:
+def _side_unasked(question: str, window_text: str, names: Sequence[str] = ()) -> bool:
     """Whether the person is said to be coming into a role or leaving it ("outgoing CEO
     Makoto Uchida", "incoming CEO Ivan Espinosa") while the question takes no side ("who is
     Nissan's CEO?", "who is in charge?"): the quote tells the handover; a name in bold would
     answer for one moment of it that the question did not pick."""
-    wants_in, wants_out = _side(question.lower())
+    wants_in, wants_out = _side(question.lower(), names)
     w = _role_phrase(window_text).lower()
     return not wants_in and not wants_out and bool(_OUTGOING.search(w) or _INCOMING.search(w))
 
 
-def roles_met(question: str, window_text: str) -> bool:
+def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> bool:
     """The job title the question asks about stands by the person, and when the question
-    asks who is coming (or leaving), the person is said to be coming (or leaving)."""
+    asks who is coming (or leaving), the person is said to be coming (or leaving);
+    ``names`` are the names the question gives."""
     q, w = question.lower(), window_text.lower()
     for key, asked, held in _ROLES:
         if re.search(asked, q) and not re.search(held, w) and not (key == "leader" and _heads_what_is_asked(q, w)):
             return False
-    wants_in, wants_out = _side(q)
+    wants_in, wants_out = _side(q, names)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it
         return bool((_INCOMING if wants_in else _OUTGOING).search(_role_phrase(w)))
     return True
@@ -447,11 +465,16 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
         return ""  # a title is quoted with the name it belongs to, never pulled out alone
     # Nothing already said counts: not in the question, nor in what it was completed with.
     offered = candidates(f"{question} {query}", sentence, kind)
+    if kind == PERSON:  # nor a person it names in part, in bold ("Who is Roe replacing?": not Jo Roe)
+        low = question.lower()
+        offered = [(a, b, c) for a, b, c in offered
+                   if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in c.lower().split())]
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
         return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
     titled = {a: window(sentence, a, b, TITLE_WORDS, 0) for a, b, _ in offered} if kind == PERSON else {}
     found = [(c, window(sentence, a, b)) for a, b, c in offered
-             if kind != PERSON or roles_met(question, titled[a]) and not _side_unasked(question, titled[a])]
+             if kind != PERSON
+             or roles_met(question, titled[a], names) and not _side_unasked(question, titled[a], names)]
     if not found:
         return ""
     if reranker is None:  # no reranker to weigh them: only an unambiguous candidate leads
@@ -465,10 +488,12 @@ def _less_the_replaced(question: str, names: list[str]) -> list[str]:
     """``names`` without the person a "who replaced X?" question names as replaced: the one
     who came in is often named in a sentence that does not repeat X ("incoming CEO Jo Roe
     takes the reins on April 1st")."""
-    m = _REPLACER.search(question.lower()) or _REPLACING_SOMEONE.search(question.lower())
+    low = question.lower()
+    m = _REPLACER.search(low)
+    end = m.end() if m else (s.start("object") if (s := _replacing_someone(low, names)) else -1)
     # the verb's object only: "who replaced brooks as corvane's chair" still asks of Corvane
-    replaced = re.split(r"[,;:?!]|\b(?:as|at|in|of|for|on|with|and|when|after|before)\b",
-                        question.lower()[m.end():])[0] if m else ""
+    cut = r"[,;:?!]|\b(?:as|at|in|of|for|on|with|and|when|after|before)\b"
+    replaced = re.split(cut, low[end:])[0] if end >= 0 else ""
     return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}\b", replaced)]
 
 
@@ -480,7 +505,7 @@ def supports(question: str, query: str, sentence: str, names: list[str]) -> bool
     kind = answer_kind(question)
     if not kind or not names_met(_less_the_replaced(question, names), sentence):
         return False
-    return any(kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0))
+    return any(kind != PERSON or roles_met(question, window(sentence, a, b, TITLE_WORDS, 0), names)
                for a, b, _ in candidates(f"{question} {query}", sentence, kind))
 
 

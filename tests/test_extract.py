@@ -405,7 +405,20 @@ def test_a_demonym_is_met_by_its_place():
     ("whos the person taking over from brooks", "Maria Lopez"),
     ("who's the exec that replaced brooks?", "Maria Lopez"),
     ("whom did she take over from?", "Alan Brooks"),
+    # a word after the verb is its object only if it is a name the question gives or a
+    # person spoken of: these ask whom Lopez replaced (they led with **Maria Lopez**)
+    ("Who is Lopez replacing exactly?", "Alan Brooks"),
+    ("Who did Lopez replace tho?", "Alan Brooks"),
+    ("who is maria lopez replacing today", "Alan Brooks"),
 ])
 def test_who_replaced_whom_is_read_by_the_sentence_not_by_its_words(question, name):
     windows = {"Maria Lopez": "Incoming chairman Maria Lopez", "Alan Brooks": "thanked departing chairman Alan Brooks"}
-    assert [n for n, w in windows.items() if roles_met(question, w)] == [name]
+    names = [n for n in ("Maria", "Lopez", "Alan", "Brooks") if n.lower() in question.lower()]
+    assert [n for n, w in windows.items() if roles_met(question, w, names)] == [name]
+
+
+def test_who_said_someone_is_replacing_asks_for_the_speaker():
+    # "who said X is replacing Y?": the "who" is the speaker's, no side is asked
+    departing = "thanked departing chairman Alan Brooks"
+    assert roles_met("who said lopez is replacing brooks?", departing, ["Lopez", "Brooks"])
+    assert not roles_met("who is replacing brooks?", departing, ["Brooks"])

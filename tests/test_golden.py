@@ -96,7 +96,12 @@ def test_the_new_ceo_is_named_however_the_question_is_typed(real_assistant, ques
                                             ("who took over from uchida", "Ivan Espinosa"),
                                             # led with **Makoto Uchida**: read as "who is he replacing?"
                                             ("who is the guy replacing uchida", "Ivan Espinosa"),
-                                            ("who is espinosa replacing?", "Makoto Uchida")])
+                                            ("who is espinosa replacing?", "Makoto Uchida"),
+                                            # led with **Ivan Espinosa**: a trailing word read as the one replaced
+                                            ("Who is Espinosa replacing exactly?", "Makoto Uchida"),
+                                            ("Who did Espinosa replace exactly?", "Makoto Uchida"),
+                                            # the speaker is asked for, and the article quotes none on this
+                                            ("Who said Espinosa is replacing Uchida?", "")])
 def test_who_replaced_whom(real_assistant, question, name):
     # "who replaced the old CEO?" led with Makoto Uchida in bold: "old" was read as the side asked for
     assert real_assistant.answer(question).short_answer == name
