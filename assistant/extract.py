@@ -19,7 +19,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
     # not "which costs" or "what kind of costs" (a type of cost, not an amount)
     (MONEY, re.compile(r"\b(price[ds]?|pricing|priced|how much money|revenue|profit|earn(ed|ings)?|valuation|"
-                       r"salary|budget|dollars?|yen|euros?|market (?:cap\w*|value)|share price|stock price)\b|"
+                       r"salary|budget|dollars?|yen|euros?|market cap(?:s|itali[sz]ation)?|market value|"
+                       r"share price|stock price)\b|"
                        r"\bhow (much|expensive|cheap)\b.{0,60}"
                        r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
                        r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b|\b(gonna|going to|will it|would it)\s+cost\b",
@@ -138,10 +139,15 @@ _QUESTION_WORD = re.compile(r"\b(what|whats|which|why|how|where|is|are|was|were|
                             r"has|have|had|should|tell|explain|describe|list|name)\b", re.I)
 
 
+_OPENS_WHO_WHEN = re.compile(r"^\W*(?:who|whom|whose|when)(?:[’']?s)?\b", re.I)
+
+
 @functools.lru_cache(maxsize=1024)  # asked of the same question for each of its candidate sentences
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
     for kind, cue in _KIND_CUES:
+        if kind == MONEY and _OPENS_WHO_WHEN.search(question):
+            continue  # "Who said the stock price fell?", "When is the price out?": a money word is their topic
         if cue.search(question):
             # "Was it Jane Roe or John Doe who ...?", "who's the best partner, Acme or Corvane?":
             # the question offers the people to choose from, so no new name answers it

@@ -56,6 +56,9 @@ class WordReranker:
     ("Who, as of April, leads the bank?", "person"),
     ("what is acmes market cap", "money"),  # an amount of money: was asked of no kind, and answered
     ("whats the share price now", "money"),
+    ("What are Acme's market capabilities?", ""),  # was money: "market cap" read into "capabilities"
+    ("Who said Acme's stock price was falling?", "person"),  # was money: a money word is the topic
+    ("When will the price be announced?", "date"),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind
