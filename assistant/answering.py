@@ -325,12 +325,14 @@ class CorpusNames:
 def corpus_names(index: Index) -> CorpusNames:
     """The names of ``index``'s corpus (read once per index: it walks every sentence)."""
     counts: dict[str, Counter[str]] = {}
+    common: set[str] = set()  # words written in lower case too: "Planning" in a title is "planning"
     for c in index.chunks:
         source = counts.setdefault(c.source, Counter())
         for s, e in c.sentences:
             words = re.findall(r"[A-Za-z][\w-]*", c.text[s - c.start : e - c.start])[1:]
             source.update(w for w in words if w[0].isupper() and len(w) > 1)
-    return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source),
+            common.update(w for w in words if w.islower())
+    return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source if w.lower() not in common),
                        {src: source.most_common(1)[0][0].lower() for src, source in counts.items() if source})
 
 
@@ -519,15 +521,15 @@ class Assistant:
             # topic's words would add
             return options[0]
         if len(options) > 1 and points_back(readings[0].question) \
-                and self.calibration.status(options[1][3]) == records.ANSWERED:
+                and self.calibration.status(options[1][3]) == records.ANSWERED \
+                and (not options[1][1] or options[1][1][0].x["names"] == 1.0):
             # words that point back ("what is it planning to sell over there?") are read with
             # what they point to whenever that reading is answered: alone, "it" and "there"
-            # may find a confident answer about something else
+            # may find a confident answer about something else. Not when its best sentence
+            # lacks a name the question itself gives: "What about in India?" after a question
+            # on North America asks of India, whatever the old words find
             return options[1]
         return max(options, key=lambda o: o[3])  # the first (the question's own words) on a tie
-
-    def _answer(self, readings: list[Analysis], notice: str, t0: float) -> Answer:
-        return self._render(self._decide(readings, notice), t0)
 
     def _in_parts(self, asked: list[str], history: list[dict] | None, mode: str | None, k: int | None,
                   notice: str, t0: float) -> Answer | None:
@@ -555,8 +557,28 @@ class Assistant:
 
     def _decide(self, readings: list[Analysis], notice: str) -> Decision:
         """What to answer from the readings of one question: its status, the sentences to
-        quote (in order) and the short answer, if any."""
-        a, cands, feats, conf = self.choose_reading(readings)
+        quote (in order) and the short answer, if any.
+
+        A question pointing back is read with what it points to (``choose_reading``), unless
+        its own words are answered with a short answer that passed every check and the
+        completed reading has none: "How many models are they launching in North America?"
+        after a question on the new CEO is answered by its own words, where the CEO's name
+        added to them finds a quote on something else.
+        """
+        option = self.choose_reading(readings)
+        decided = self._decide_reading(option, notice)
+        if len(readings) > 1 and option[0] is readings[1] and not decided.short:
+            own = self.choose_reading(readings[:1])
+            if self.calibration.status(own[3]) == records.ANSWERED:
+                alone = self._decide_reading(own, notice)
+                if alone.short:
+                    return alone
+        return decided
+
+    def _decide_reading(self, option: tuple[Analysis, list[Candidate], dict[str, float], float],
+                        notice: str) -> Decision:
+        """``_decide`` for one reading, ranked (``choose_reading``'s option)."""
+        a, cands, feats, conf = option
         question, query = a.question, a.query
         ap = self.params.answer
         status = self.calibration.status(conf) if cands else records.NOT_COVERED

@@ -332,6 +332,23 @@ def test_by_how_much_asks_the_change_the_last_question_asked(real_assistant):
     assert a.status == "answered" and "15%" in a.text
 
 
+def test_a_followup_its_own_words_answer_keeps_them(real_assistant):
+    # Read with the CEO's name added, "they" found the 200,000-units quote and lost the bold
+    # answer; "What about in India?" read with "models launching" quoted North America
+    history = conversation(real_assistant, "Who is Nissan's new CEO?")
+    a = real_assistant.answer("How many models are they launching in North America?", history=history)
+    assert a.status == "answered" and a.short_answer == "greater than 10"
+    history = conversation(real_assistant, "How many models is Nissan launching in North America?")
+    a = real_assistant.answer("What about in India?", history=history)
+    assert a.status == "answered" and "from India and LATAM" in a.citations[0].text
+
+
+def test_a_word_the_article_also_writes_in_lower_case_is_no_name(real_assistant):
+    # "Planning" (in "Chief Planning Officer") counted as a name "is it planning to sell" gives
+    source = real_assistant.index.chunks[0].source
+    assert real_assistant.asked_names("What is it planning to sell in India?", source) == ["India"]
+
+
 def test_a_new_topic_is_not_glued_to_the_last_one(real_assistant):
     history = [{"role": "user", "content": "What charging port does the new LEAF get?"},
                {"role": "assistant", "content": "> ... NACS charging port. [1]"}]
