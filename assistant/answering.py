@@ -536,11 +536,19 @@ class Assistant:
         """One answer to a question asked in two parts (``query.parts``), or None when the
         article covers neither: answered when both parts are, partial when one is.
 
+        The second is read as a follow-up of the first. When the first is not covered, the
+        second counts only if its best sentence holds the people the first names by title
+        (``role_holders``): "Who is Honda's CEO and when does he start?" is no question of
+        when Nissan's CEO starts.
         Each part quotes at most half of ``AnswerParams.max_sentences``, its best first.
         """
         first = self._decide(self.readings(asked[0], history, mode, k), notice)
         turn = [{"role": "user", "content": asked[0]}, {"role": "assistant", "content": self._render(first, t0).text}]
         second = self._decide(self.readings(asked[1], (history or []) + turn, mode, k), notice)
+        if first.status == records.NOT_COVERED and second.chosen:
+            src = second.chosen[0].passage.chunk.source
+            if not holds_roles(role_holders(asked[0], self.asked_names(asked[0], src)), second.chosen[0].text):
+                return None
         decided = [d for d in (first, second) if d.status != records.NOT_COVERED]
         if not decided:
             return None

@@ -40,7 +40,10 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # "and when is", "starting when?", "any idea when ..."), not in a clause ("does it save
     # much when you're out on the highway?")
     (DATE, re.compile(r"\b(whens|what (date|day|year|month)|which (date|day|year|month)|by what (date|year)|"
-                      r"(by|since|until|till) when)\b|^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b|\bwhen\W*$|"
+                      r"(by|since|until|till) when)\b|"
+                      # not a clause setting the scene for another question: "When Roe takes over, what changes?"
+                      r"^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b(?![^,;?]*[,;]\s*(?:what|whats|who|whos|how|why|which|where)\b)|"
+                      r"\bwhen\W*$|"
                       r"\b(know|idea|tell me|wonder\w*|sure|say|ask\w*)\s+when\b|"
                       r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
                       r"might|must|exactly|roughly|approximately)\b", re.I)),

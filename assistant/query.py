@@ -192,11 +192,22 @@ _ASKS = re.compile(r"\b(?:who|whos|who[’']s|what|whats|what[’']s|when|whens|
                    r"isn[’']t|aren[’']t|doesn[’']t|don[’']t|didn[’']t|won[’']t|can[’']t)\b", re.IGNORECASE)
 
 
+# Where no second question opens: a relative clause (", which surprised analysts", ", who
+# starts in April"), and after a clause setting the scene ("When Roe takes over, what
+# changes?", "If the talks fail, ..."): "when" or "where" with no question word after it.
+_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose)\b", re.IGNORECASE)
+_SCENE = re.compile(rf"^\W*(?:(?:when|where)\b(?!.*\b{_ASKING}\b)|"
+                    r"(?:if|once|while|since|because|as|after|before|given)\b)", re.IGNORECASE)
+
+
 def parts(question: str) -> list[str]:
     """The two questions of one asked in the same breath, or ``[question]``: split where a
-    second question opens (``_SECOND_PART``), once the part before it asks something."""
+    second question opens (``_SECOND_PART``), once the part before it asks something, not at
+    a relative clause nor after a clause that sets the scene (``_RELATIVE``, ``_SCENE``)."""
     for m in _SECOND_PART.finditer(question):
         first, second = question[: m.start()].strip(" ,;-–—"), question[m.end():].strip()
+        if _RELATIVE.match(question, m.start()) or _SCENE.match(first):
+            continue
         if _ASKS.search(first) and has_words(second):
             return [first if first.endswith("?") else first + "?", second]
     return [question]

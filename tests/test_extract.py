@@ -59,6 +59,8 @@ class WordReranker:
     ("What are Acme's market capabilities?", ""),  # was money: "market cap" read into "capabilities"
     ("Who said Acme's stock price was falling?", "person"),  # was money: a money word is the topic
     ("When will the price be announced?", "date"),
+    ("When Roe takes over, what will change?", ""),  # was a date: the "when" sets the scene
+    ("When Roe takes over, who will she replace?", "person"),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind

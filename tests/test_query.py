@@ -146,6 +146,12 @@ def test_short_is_not_the_same_as_pointing_back(question, back):
     ("the hybrid mpg gain, is it over 10%?", None),
     ("What are Acme and Corvane doing together?", None),
     ("Who is the new chair or chief executive?", None),
+    # a relative clause, and a clause setting the scene, open no second question
+    ("What did Roe say, which surprised analysts?", None),
+    ("Who is the CEO, who replaced Brooks?", None),
+    ("When Roe takes over, what will change?", None),
+    ("If the talks fail, who will Acme turn to?", None),
+    ("When exactly will the store open, what month?", ["When exactly will the store open?", "what month?"]),
 ])
 def test_two_questions_asked_in_one_breath_are_told_apart(question, expected):
     assert parts(question) == (expected or [question])
