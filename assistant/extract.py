@@ -298,7 +298,8 @@ LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the he
 # titles; Nissan's Chief Efficiency Officer does not run Honda.
 _LEADER_HELD = r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"
 _ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
-    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|ran|leads|leading|led|heads|headed)\b",
+    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|ran|leads|leading|led|heads|headed)\b"
+               r"|\bthe\s+head\s+of\b",
      _LEADER_HELD),
 ]
 # A title naming what its holder leads: "Chief Planning Officer", "head of design".
@@ -306,8 +307,12 @@ _FUNCTION_TITLE = re.compile(r"\bchief\s+((?:[a-z]+\s+){1,2})officer\b|\bhead\s+
 # What a question asks who leads, named right after the verb: "who heads planning", "who is
 # in charge of product planning", "the head of design". Not "runs": "who runs Acme's
 # business" asks who runs the company, not for its Chief Business Officer.
+# The phrase runs to a preposition or a clause mark ("in charge of Acme's North America
+# planning" asks of planning); a possessive or a name the question gives is whose function
+# it is, not the function.
 _FUNCTION_ASKED = re.compile(r"\b(?:heads?|heading|headed|leads?|leading|in\s+charge\s+of|head\s+of)\s+"
-                             r"(?:the\s+)?([\w’'-]+(?:\s+[\w’'-]+)?)")
+                             r"(?:the\s+)?((?:(?!(?:at|in|of|for|on|with|from|to|by|and|or|now|today)\b)"
+                             r"[\w’'-]+\s*){1,4})")
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -318,15 +323,20 @@ def _stems(text: str) -> frozenset[str]:
 
 
 def _asked_functions(question: str) -> frozenset[str]:
-    """The stems of what the question asks who leads (``_FUNCTION_ASKED``), if it asks."""
-    return frozenset().union(*(_stems(m.group(1)) for m in _FUNCTION_ASKED.finditer(question.lower())))
+    """The stems of what the question asks who leads (``_FUNCTION_ASKED``), if it asks; no
+    possessive ("acme's") counts."""
+    phrases = [" ".join(w for w in m.group(1).split() if not re.search(r"[’']s?$", w))
+               for m in _FUNCTION_ASKED.finditer(question.lower())]
+    return frozenset().union(*(_stems(p) for p in phrases))
 
 
-def _heads_what_is_asked(question: str, window_text: str) -> bool:
+def _heads_what_is_asked(question: str, window_text: str, names: Sequence[str] = ()) -> bool:
     """Whether the window's title names what the question asks who leads: "who heads
     planning?" or "who's in charge of planning?" is met by "Chief Planning Officer", where
-    "who runs Honda?" is not met by "Chief Efficiency Officer" (both lower-cased)."""
-    asked = _asked_functions(question)
+    "who runs Honda?" is not met by "Chief Efficiency Officer" (both lower-cased). A name
+    the question gives (``names``) is whom it asks of: the head of "Acme North America" is
+    not its Chief North America Planning Officer."""
+    asked = _asked_functions(question) - _stems(" ".join(names))
     return bool(asked) and any(asked & _stems(" ".join(g for g in m.groups() if g))
                                for m in _FUNCTION_TITLE.finditer(window_text))
 
@@ -442,7 +452,8 @@ def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> boo
     ``names`` are the names the question gives."""
     q, w = question.lower(), window_text.lower()
     for key, asked, held in _ROLES:
-        if re.search(asked, q) and not re.search(held, w) and not (key == "leader" and _heads_what_is_asked(q, w)):
+        if re.search(asked, q) and not re.search(held, w) \
+                and not (key == "leader" and _heads_what_is_asked(q, w, names)):
             return False
     wants_in, wants_out = _side(q, names)
     if wants_in != wants_out:  # the question takes a side: the name must be said to be on it

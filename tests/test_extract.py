@@ -243,6 +243,16 @@ def test_only_the_function_asked_who_leads_is_matched_against_a_title():
     assert not holds_roles(role_holders("who is corvanes boss", ["Corvane"]), unit)
 
 
+def test_the_function_asked_runs_to_a_preposition_less_whose_it_is():
+    s = "If you share a platform, said Acme's Europe Chief Design Officer Ana Kay, you double volume."
+    # was not covered: only two words were read ("acme's europe"), not the function
+    assert lead_answer("Who's in charge of Acme's Europe design?", "q", s, None, ["Acme", "Europe"]) == "Ana Kay"
+    # the head of a named unit is whom the name is about, not a title naming it ("Europe")
+    assert lead_answer("Who is the head of Acme Europe?", "q", s, None, ["Acme", "Europe"]) == ""
+    labs = "Chief Corvane Labs Officer Ana Kay spoke."
+    assert lead_answer("who is in charge of corvane", "q", labs, None, ["Corvane"]) == ""
+
+
 def test_a_person_said_to_be_coming_in_is_no_bold_answer_to_a_question_taking_no_side_either():
     s = "Now incoming chair Maria Lopez takes over on March 3rd."
     assert lead_answer("who is the chair", "q", s, None, []) == ""

@@ -241,6 +241,14 @@ def test_a_trap_asked_in_two_parts_is_not_covered(real_assistant, question):
     assert a.status == "not_covered" and a.short_answer == "" and not a.citations
 
 
+@pytest.mark.parametrize("question, name", [
+    ("Who's in charge of Nissan's North America planning?", "Ponz Pandikuthira"),
+    ("Who is the head of Nissan North America?", ""),  # led with him: he plans for North America, not heads it
+])
+def test_whoever_heads_a_function_is_told_from_whoever_heads_a_unit(real_assistant, question, name):
+    assert real_assistant.answer(question).short_answer == name
+
+
 def test_a_when_clause_setting_the_scene_asks_no_date(real_assistant):
     # led with **April 1st** in bold: the opening "When" was read as asking a date
     a = real_assistant.answer("When Espinosa takes over, what will change?")
