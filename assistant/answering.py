@@ -54,7 +54,18 @@ from .index import Index
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
-from .query import capitalised_words, clean, has_words, is_instruction, names, parts, points_back, resolve, searched
+from .query import (
+    asked_clause,
+    capitalised_words,
+    clean,
+    has_words,
+    is_instruction,
+    names,
+    parts,
+    points_back,
+    resolve,
+    searched,
+)
 from .records import Answer, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, retrieve
@@ -667,10 +678,12 @@ class Assistant:
     def asked_names(self, question: str, source: str) -> list[str]:
         """The names ``question`` gives, less the subject of ``source`` (its most frequent
         name: "Nissan" in an article about Nissan is not a constraint on any sentence) and the
-        words of job titles ("Chief", "CEO": ``extract.roles_met`` checks those by their forms)."""
+        words of job titles ("Chief", "CEO": ``extract.roles_met`` checks those by their forms),
+        and those of a clause setting the scene ("With Honda talks back on, when does the new
+        CEO start?": ``query.asked_clause``)."""
         corpus = self._corpus_names()
         main = corpus.subject.get(source, "")
-        return [n for n in names(question, corpus.known) if n.lower() != main and not is_title(n)]
+        return [n for n in names(asked_clause(question), corpus.known) if n.lower() != main and not is_title(n)]
 
     def fitting_readings(self, question: str, history: list[dict] | None = None,
                          mode: str | None = None) -> list[Analysis] | None:

@@ -200,6 +200,21 @@ _SCENE = re.compile(rf"^\W*(?:(?:when|where)\b(?!.*\b{_ASKING}\b)|"
                     r"(?:if|once|while|since|because|as|after|before|given)\b)", re.IGNORECASE)
 
 
+# A clause that sets the scene before the question proper: "With Acme's talks back on, when
+# does its new CEO start?" asks nothing of Acme's talks. Three words at least: "With Acme,
+# who is the CEO?" asks of Acme.
+_SCENE_CLAUSE = re.compile(rf"^\W*(?:with|now that|given|since|as|after|while|if|once|because|though|although|"
+                           rf"despite|considering|when(?![^,;?]*\b{_ASKING}\b))(?:\s+[^\s,;?]+){{3,}}\s*[,;]\s*",
+                           re.IGNORECASE)
+
+
+def asked_clause(question: str) -> str:
+    """``question`` less a clause that sets the scene before it (``_SCENE_CLAUSE``), when what
+    follows asks something: the names there are background, not what is asked of."""
+    m = _SCENE_CLAUSE.match(question)
+    return question[m.end():] if m and _ASKS.search(question[m.end():]) else question
+
+
 def parts(question: str) -> list[str]:
     """The two questions of one asked in the same breath, or ``[question]``: split where a
     second question opens (``_SECOND_PART``), once the part before it asks something, not at

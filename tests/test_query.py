@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.query import (
+    asked_clause,
     capitalised_words,
     is_instruction,
     last_lead,
@@ -155,3 +156,16 @@ def test_short_is_not_the_same_as_pointing_back(question, back):
 ])
 def test_two_questions_asked_in_one_breath_are_told_apart(question, expected):
     assert parts(question) == (expected or [question])
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("With Acme talks back on, when does the new CEO start?", "when does the new CEO start?"),
+    ("Now that Corvane is talking again, who is Acme's CEO?", "who is Acme's CEO?"),
+    ("When Roe takes over next spring, what will change?", "what will change?"),
+    # no scene set: a question, too short a clause, or nothing asked after it
+    ("When exactly will the store open, what month?", None),
+    ("With Corvane, who is the CEO?", None),
+    ("With the talks back on, great news.", None),
+])
+def test_a_clause_setting_the_scene_is_not_what_is_asked(question, asked):
+    assert asked_clause(question) == (asked or question)
