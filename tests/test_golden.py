@@ -30,10 +30,10 @@ def cv(real_assistant):
 def test_the_answer_cites_what_retrieval_found(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["hit@3"] >= 0.83  # measured 0.864 (0.861 at the round's start), margin 0.034
-    assert pooled["cites_evidence"] >= 0.86  # measured 0.887 (0.878 before), margin 0.027; target 0.92 (not met)
+    assert pooled["cites_evidence"] >= 0.86  # measured 0.890 (0.878 in round 6), margin 0.030; target 0.92 (not met)
     assert worst["cites_evidence"] >= 0.82  # measured 0.845 (0.803), margin 0.025; target 0.92 (not met)
-    assert pooled["cite_loss"] <= 0.02  # measured -0.023 (-0.017), margin 0.043; target under 0.02 (met; worst 0.000)
-    assert pooled["fact_recall"] >= 0.85  # measured 0.878 (0.869), margin 0.028; target 0.88 (not met)
+    assert pooled["cite_loss"] <= 0.02  # measured -0.025 (-0.017), margin 0.045; target under 0.02 (met; worst 0.000)
+    assert pooled["fact_recall"] >= 0.85  # measured 0.881 (0.869), margin 0.031; target 0.88 (met, pooled only)
     assert worst["fact_recall"] >= 0.81  # measured 0.836 (0.793), margin 0.026; target 0.88 (not met)
     assert pooled["citation_validity"] == 1.0  # every offset exact, always
 
@@ -41,8 +41,8 @@ def test_the_answer_cites_what_retrieval_found(cv):
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.02  # measured 0.000 (0.011), margin 0.02; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.88  # measured 0.910 (0.899), margin 0.03 (3 of 89); target 0.88
-    assert worst["unanswerable_not_answered"] >= 0.77  # measured 0.833 (0.824), margin 1 of 17; target 0.88 (not met)
+    assert pooled["unanswerable_not_answered"] >= 0.88  # measured 0.910 (81/89), margin 2 of 89; target 0.88
+    assert worst["unanswerable_not_answered"] >= 0.77  # measured 15/18, margin 1 of 18; target 0.88 (not met)
     assert worst["not_covered_on_answerable"] <= 0.03  # measured 0.000 (0.042), margin 0.03; target 0.03 (met)
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -52,7 +52,7 @@ def test_short_answers_are_claims_that_hold(cv):
     pooled = cv["pooled"]
     assert pooled["short_right"] >= 0.97  # measured 1.000 (0.972 at the start), margin 0.03; target 0.97
     assert pooled["short_on_unanswerable"] <= 1  # measured 0, margin 1; target 0
-    assert pooled["shorts_given"] >= 30  # measured 35 (33 before): short answers are still given where they hold
+    assert pooled["shorts_given"] >= 30  # measured 36 (33 in round 6): short answers are still given where they hold
 
 
 def test_followups_and_topic_changes(cv):
