@@ -298,7 +298,8 @@ LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the he
 # titles; Nissan's Chief Efficiency Officer does not run Honda.
 _LEADER_HELD = r"\bceo\b|chief executive|\bpresident\b|\bchair(?:man|woman|person)?\b"
 _ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
-    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:runs|running|ran|leads|leading|led|heads|headed)\b"
+    ("leader", rf"\b(?:{LEADER_WORDS})\b|\bwho(?:[’']?s)?\s+(?:(?:is|was|will be|has been)\s+)?"
+               r"(?:runs|running|ran|leads|leading|led|heads|heading|headed)\b"
                r"|\bthe\s+head\s+of\b",
      _LEADER_HELD),
 ]

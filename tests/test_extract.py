@@ -243,6 +243,11 @@ def test_only_the_function_asked_who_leads_is_matched_against_a_title():
     assert not holds_roles(role_holders("who is corvanes boss", ["Corvane"]), unit)
 
 
+def test_who_is_leading_asks_for_a_leader():
+    assert not roles_met("who is leading acme's partnership push?", "member of the Corvane Alliance")
+    assert roles_met("who is leading acme now?", "incoming CEO Jo Roe")
+
+
 def test_the_function_asked_runs_to_a_preposition_less_whose_it_is():
     s = "If you share a platform, said Acme's Europe Chief Design Officer Ana Kay, you double volume."
     # was not covered: only two words were read ("acme's europe"), not the function

@@ -258,6 +258,11 @@ def test_a_name_in_a_clause_setting_the_scene_is_no_constraint(real_assistant, q
     assert a.status == "answered" and a.short_answer == short
 
 
+def test_a_body_is_no_leader(real_assistant):
+    # led with **Renault-Mitsubishi Alliance**: "who is leading" was no leader word ("who's leading" was)
+    assert real_assistant.answer("Who is leading Nissan's partnership push?").short_answer == ""
+
+
 def test_a_when_clause_setting_the_scene_asks_no_date(real_assistant):
     # led with **April 1st** in bold: the opening "When" was read as asking a date
     a = real_assistant.answer("When Espinosa takes over, what will change?")
