@@ -607,6 +607,10 @@ class Assistant:
             status = records.PARTIAL
             missing = ", ".join(dict.fromkeys(unknown_names(question, self.index)))
             notice = " ".join(x for x in (notice, f"Note: the article never mentions {missing}.") if x)
+        if status == records.PARTIAL and not feats.get("known_terms"):
+            # "touches on this" would claim a topic in common, and the article has none of its
+            # words ("hi", "asdfgh qwerty"): the closest quotes are only the least far
+            status = records.NOT_COVERED
         if status == records.NOT_COVERED:
             return Decision(a, conf, status, [], "", notice)
         chosen = choose(cands, ap.keep_ratio, ap.max_sentences)

@@ -258,6 +258,13 @@ def test_a_name_in_a_clause_setting_the_scene_is_no_constraint(real_assistant, q
     assert a.status == "answered" and a.short_answer == short
 
 
+@pytest.mark.parametrize("question", ["hi", "asdfgh qwerty"])
+def test_words_the_article_never_uses_are_not_covered(real_assistant, question):
+    # were partial (0.26, over the 0.25 bar): "the article touches on this" with no word in common
+    a = real_assistant.answer(question)
+    assert a.status == "not_covered" and not a.citations
+
+
 def test_a_body_is_no_leader(real_assistant):
     # led with **Renault-Mitsubishi Alliance**: "who is leading" was no leader word ("who's leading" was)
     assert real_assistant.answer("Who is leading Nissan's partnership push?").short_answer == ""
