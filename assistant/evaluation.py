@@ -10,7 +10,8 @@ Four sets ship with the repository. ``tests/gold/blind/questions.jsonl`` (writte
 writers) and ``tests/gold/fresh/questions.jsonl`` (two more writers, written later) together
 are the tuning pool (``TUNING``): every constant and both models are chosen by 5-fold
 cross-validation over them; the default. ``tests/gold/fresh2/questions.jsonl`` (two more
-writers, whose questions and misses nobody changing the code has read) is held out, as is
+writers, whose questions and misses nobody changing the code has read) is held out, as are
+``tests/gold/fresh3/questions.jsonl`` (one more writer, made the same way in round 7) and
 the older ``tests/gold/questions.jsonl`` (one writer, a dev/test split).
 """
 
@@ -32,6 +33,7 @@ BLIND = ROOT / "tests" / "gold" / "blind" / "questions.jsonl"
 LEGACY = ROOT / "tests" / "gold" / "questions.jsonl"
 FRESH = ROOT / "tests" / "gold" / "fresh" / "questions.jsonl"  # written blind later; in the CV pool since round 4
 FRESH2 = ROOT / "tests" / "gold" / "fresh2" / "questions.jsonl"  # written blind later still; held out, misses unread
+FRESH3 = ROOT / "tests" / "gold" / "fresh3" / "questions.jsonl"  # one more writer, round 7; held out, misses unread
 # What every constant and both models are chosen and fitted on, by 5-fold cross-validation.
 TUNING = (BLIND, FRESH)
 GOLD = BLIND
