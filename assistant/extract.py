@@ -31,7 +31,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
     # a size or distance asked for outright ("how big is the battery", "what size stake",
     # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
-    (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy) (is|are|was|were|will)\b|"
+    (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
                         r"\bhow (big|large) (?:of )?an? (?!deal\b)|"
                         r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
