@@ -22,9 +22,12 @@ _ANAPHORA = re.compile(
 )
 _ELLIPSIS = re.compile(
     r"^\s*(and|also|but|so|or|what about|how about|and what|what else|anything else|"
-    r"why|how come|which ones?|when|where|who else|any others?|more)\b",
+    r"who else|any others?|more)\b",
     re.IGNORECASE,
 )
+# A bare question word points back only on its own or nearly ("why?", "when exactly?",
+# "which ones?"): "when does the new guy start" asks all it needs.
+_BARE_ASKING = re.compile(r"^\W*(?:why|how come|which ones?|when|where)\b\W*(?:[\w’'-]+\W*){0,2}$", re.IGNORECASE)
 # "What about X?": the previous question asked again, of X instead.
 _SUBSTITUTION = re.compile(r"^\W*(?:(?:and|but|so)\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -131,7 +134,7 @@ def needs_context(question: str) -> bool:
 def points_back(question: str) -> bool:
     """Whether the question's words point back (a pronoun, "and ...", "what about ..."), as
     opposed to its being merely short ("whats e-power" may well be a new topic)."""
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question))
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or _BARE_ASKING.match(question))
 
 
 def last_user_question(history: list[dict] | None) -> str:

@@ -129,10 +129,18 @@ def test_a_capital_opening_a_second_sentence_is_no_name():
 
 @pytest.mark.parametrize("question, back", [("whats e-power", False), ("museum hours?", False),
                                             ("and when does she start?", True), ("what about her?", True),
-                                            ("why?", True), ("By how much?", False)])
+                                            ("why?", True), ("By how much?", False),
+                                            ("when exactly?", True), ("which ones?", True)])
 def test_short_is_not_the_same_as_pointing_back(question, back):
     assert needs_context(question)  # both are completed from the conversation ...
     assert points_back(question) is back  # ... but only these cannot stand on their own words
+
+
+def test_a_question_opening_with_when_asks_all_it_needs():
+    # was completed with "running nissan" after "who's running nissan these days" and quoted
+    # North America's FY26 first; only a bare question word ("when?") leans on the last turn
+    assert not points_back("when does the new guy start") and points_back("when?")
+
 
 
 @pytest.mark.parametrize("question, expected", [
