@@ -66,6 +66,24 @@ def _names_itself(folder: Path, marker: str) -> bool:
         return False
 
 
+def _build_marker_text(folder: Path) -> str:
+    """What ``Store.new_build`` writes into a build's marker (its pid is in its name)."""
+    return f"{folder.name}\npid {folder.name.split('-')[1]}\n"
+
+
+def _half_marked(folder: Path) -> bool:
+    """True when a build folder holds only its marker, cut short while being written (a
+    kill between creating the file and writing it): the text is a start of what
+    ``Store.new_build`` writes for that very folder, so this store made it."""
+    try:
+        if [c.name for c in folder.iterdir()] != [BUILD_MARKER]:
+            return False
+        text = (folder / BUILD_MARKER).read_text(encoding="utf-8")
+        return _build_marker_text(folder).startswith(text)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _remove(folder: Path, marker: str) -> None:
     """Delete a folder this store made, its marker last, so that an interrupted delete
     leaves a folder that is still recognised (and finished next time)."""
@@ -164,7 +182,7 @@ class Store:
         self.clean()
         folder = self.root / f".build-{os.getpid()}-{_token()}"
         folder.mkdir()
-        (folder / BUILD_MARKER).write_text(f"{folder.name}\npid {os.getpid()}\n", encoding="utf-8")
+        (folder / BUILD_MARKER).write_text(_build_marker_text(folder), encoding="utf-8")
         return folder
 
     def discard(self, build: Path) -> None:
@@ -244,6 +262,9 @@ class Store:
                     if _names_itself(p, BUILD_MARKER):
                         _remove(p, BUILD_MARKER)
                     elif not any(p.iterdir()):  # killed between mkdir and marker: empty, nothing lost
+                        p.rmdir()
+                    elif _half_marked(p):  # killed while writing the marker: nothing else in it
+                        (p / BUILD_MARKER).unlink()
                         p.rmdir()
                     else:
                         continue

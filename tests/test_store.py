@@ -119,8 +119,20 @@ def test_a_build_folder_whose_owner_died_is_removed_by_the_next_build(settings):
     (orphan / "chunks.jsonl").write_text("half")
     empty = settings.index_dir / ".build-99999-0123456789ab"
     empty.mkdir()  # killed between mkdir and the marker
+    # killed while writing the marker (CI once kept one of these for good: the kill-9 test failed)
+    cut = settings.index_dir / ".build-99998-0123456789ab"
+    cut.mkdir()
+    (cut / ".assistant-build").write_text(".build-99998-01")
+    blank = settings.index_dir / ".build-99997-0123456789ab"
+    blank.mkdir()
+    (blank / ".assistant-build").write_text("")
+    # a marker naming another folder is no proof: kept
+    other = settings.index_dir / ".build-99996-0123456789ab"
+    other.mkdir()
+    (other / ".assistant-build").write_text(".build-1-")
     build(settings, emb)
-    assert not orphan.exists() and not empty.exists()
+    assert not orphan.exists() and not empty.exists() and not cut.exists() and not blank.exists()
+    assert (other / ".assistant-build").is_file()
 
 
 def test_an_old_version_is_kept_while_a_reader_holds_it_and_removed_after(settings, monkeypatch):
