@@ -324,6 +324,10 @@ def cite(chosen: list[Candidate]) -> tuple[list[str], list[Citation]]:
     return lines, [_citation(passages[cid], used[cid]) for cid in order]
 
 
+# One reading of a question with its candidates ranked, its answerability features and confidence.
+Option = tuple[Analysis, list[Candidate], dict[str, float], float]
+
+
 @dataclass(frozen=True)
 class CorpusNames:
     """The names a corpus uses: every capitalised word past a sentence's start ("Nissan",
@@ -517,14 +521,23 @@ class Assistant:
         queries = resolve(question, history, self.settings.max_question_chars)
         return [self.analyse(question, q, mode, k) for q in queries]
 
-    def choose_reading(self, readings: list[Analysis]) -> tuple[Analysis, list[Candidate], dict[str, float], float]:
-        """The reading to answer: a question pointing back, completed, whenever that reading
-        is answered; a short question's own words whenever they answer it; otherwise the
-        reading the article answers most confidently."""
+    def choose_reading(self, readings: list[Analysis]) -> Option:
+        """The reading to answer, ranked (``_choose``)."""
+        return self._choose(self._options(readings))
+
+    def _options(self, readings: list[Analysis]) -> list[Option]:
+        """Each reading with its candidates ranked, its answerability features and confidence."""
         options = []
         for a in readings:
             cands, feats = ranked(a, self.calibration.selection, self.params.answer)
             options.append((a, cands, feats, round(self.calibration.confidence(feats), 4)))
+        return options
+
+    def _choose(self, options: list[Option]) -> Option:
+        """The reading to answer: a question pointing back, completed, whenever that reading
+        is answered; a short question's own words whenever they answer it; otherwise the
+        reading the article answers most confidently."""
+        readings = [o[0] for o in options]
         if len(options) > 1 and not points_back(readings[0].question) \
                 and self.calibration.status(options[0][3]) == records.ANSWERED:
             # completed only for being short ("whats e-power" after a question on new
@@ -584,18 +597,17 @@ class Assistant:
         after a question on the new CEO is answered by its own words, where the CEO's name
         added to them finds a quote on something else.
         """
-        option = self.choose_reading(readings)
+        options = self._options(readings)
+        option = self._choose(options)
         decided = self._decide_reading(option, notice)
-        if len(readings) > 1 and option[0] is readings[1] and not decided.short:
-            own = self.choose_reading(readings[:1])
-            if self.calibration.status(own[3]) == records.ANSWERED:
-                alone = self._decide_reading(own, notice)
-                if alone.short:
-                    return alone
+        if len(options) > 1 and option is options[1] and not decided.short \
+                and self.calibration.status(options[0][3]) == records.ANSWERED:
+            alone = self._decide_reading(options[0], notice)  # the question's own words, ranked once
+            if alone.short:
+                return alone
         return decided
 
-    def _decide_reading(self, option: tuple[Analysis, list[Candidate], dict[str, float], float],
-                        notice: str) -> Decision:
+    def _decide_reading(self, option: Option, notice: str) -> Decision:
         """``_decide`` for one reading, ranked (``choose_reading``'s option)."""
         a, cands, feats, conf = option
         question, query = a.question, a.query
