@@ -23,7 +23,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                        r"share price|stock price)\b|"
                        r"\bhow (much|expensive|cheap)\b.{0,60}"
                        r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
-                       r"\bwhat (does|do|did|will|would)\b.{0,40}\bcost\b|\b(gonna|going to|will it|would it)\s+cost\b",
+                       r"\bwhat (does|do|did|will|would)\b.{0,40}\b(cost|pay)\b|"
+                       r"\b(gonna|going to|will it|would it)\s+cost\b",
                        re.I)),
     # "how much does it improve / how much better": a share, not an amount of money
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"

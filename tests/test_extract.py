@@ -59,6 +59,8 @@ class WordReranker:
     ("What are Acme's market capabilities?", ""),  # was money: "market cap" read into "capabilities"
     ("Who said Acme's stock price was falling?", "person"),  # was money: a money word is the topic
     ("When will the price be announced?", "date"),
+    ("what does acme pay its ceo", "money"),  # was no kind: answered with a quote on a supplier
+    ("what does the car charge with", ""),  # charging, not a price
     ("how old is roe", "number"),  # an age: was asked of no kind, and answered with quotes about her
     ("When Roe takes over, what will change?", ""),  # was a date: the "when" sets the scene
     ("When Roe takes over, who will she replace?", "person"),
