@@ -14,6 +14,9 @@ from collections.abc import Sequence
 
 PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
 
+# Measures a figure answers, by name.
+_MEASURE = (r"(?:range|mileage|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging time|charge time|"
+            r"weight|towing capacity)")
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
@@ -35,6 +38,12 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
                         r"\bhow (big|large) (?:of )?an? (?!deal\b)|"
                         r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
+                        re.I)),
+    # a measure asked for by its name ("what's the range of the new Roe 5", "its top speed",
+    # "how much horsepower"), not a variety ("a wide range of models", "the range of engines")
+    (NUMBER, re.compile(rf"(?:\b(?:what(?:[’']?s| is| was| will be| would be)?|how much|how many)\s+|"
+                        rf"^(?![^?]*\b(?:what|whats|which|who|whos|how|why|when|where|besides)\b)\W*)"
+                        rf"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){{0,3}}?{_MEASURE}\b(?!\s+of\s+(?:[\w-]+\s+){{0,2}}[\w-]+s\b)",
                         re.I)),
     # "whens", "whos": how hurried typists write "when's" and "who's"
     # "when" asks a date where a question opens with it or it leads a question ("when does",

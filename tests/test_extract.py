@@ -64,6 +64,14 @@ class WordReranker:
     ("how old is roe", "number"),  # an age: was asked of no kind, and answered with quotes about her
     ("When Roe takes over, what will change?", ""),  # was a date: the "when" sets the scene
     ("When Roe takes over, who will she replace?", "person"),
+    # a measure asked for by name: was no kind, and "the Roe 5's range?" was answered with a
+    # sentence promising "improved range" and no figure
+    ("whats the electric-only range of the Roe 5", "number"),
+    ("roe 5 range?", "number"),
+    ("whats its top speed", "number"),
+    ("What range of deal structures is she open to?", ""),  # a variety, not a measure
+    ("what is the range of engines on offer", ""),
+    ("Besides range, what else does the new bike improve?", ""),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind

@@ -399,6 +399,17 @@ def test_a_followup_its_own_words_answer_keeps_them(real_assistant):
     assert a.status == "answered" and "from India and LATAM" in a.citations[0].text
 
 
+def test_a_measure_the_article_gives_no_figure_for_is_not_answered(real_assistant):
+    # "range" asked no kind, so "improved vary" (no figure) answered "whats the range of the
+    # new leaf" (a newcomer's question) and the Rogue's electric-only range (a blind trap)
+    for q in ("whats the range of the new leaf", "What is the electric-only range of the Rogue plug-in hybrid?"):
+        a = real_assistant.answer(q)
+        assert a.status != "answered" and a.short_answer == "", q
+    # a yes/no question about range still gets the LEAF sentence
+    a = real_assistant.answer("does the new leaf have better range")
+    assert a.status == "answered" and "improved vary" in a.text
+
+
 def test_a_word_the_article_also_writes_in_lower_case_is_no_name(real_assistant):
     # "Planning" (in "Chief Planning Officer") counted as a name "is it planning to sell" gives
     source = real_assistant.index.chunks[0].source
