@@ -40,6 +40,7 @@ from .extract import (
     KIND_WORDS,
     PERSON,
     TITLE,
+    TITLE_WORDS,
     answer_kind,
     has_kind,
     holds_roles,
@@ -47,10 +48,13 @@ from .extract import (
     lead_answer,
     mentions,
     name_forms,
+    offers_choice,
     role_holders,
     supports,
+    window,
 )
-from .index import Index
+from .extract import people as extract_people
+from .index import Index, context_texts, sentence_texts
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
@@ -331,10 +335,14 @@ Option = tuple[Analysis, list[Candidate], dict[str, float], float]
 @dataclass(frozen=True)
 class CorpusNames:
     """The names a corpus uses: every capitalised word past a sentence's start ("Nissan",
-    "Honda", "QX65"), lower-cased, and each source's subject (its most frequent one)."""
+    "Honda", "QX65"), lower-cased, each source's subject (its most frequent one), the words
+    of the people it names with a job title ("incoming CEO Jane Roe": "jane", "roe"), and
+    every sentence read in its place (``index.context_texts``), by row."""
 
     known: frozenset[str]
     subject: dict[str, str]
+    people: frozenset[str] = frozenset()
+    contexts: tuple[str, ...] = ()
 
 
 def corpus_names(index: Index) -> CorpusNames:
@@ -347,8 +355,12 @@ def corpus_names(index: Index) -> CorpusNames:
             words = re.findall(r"[A-Za-z][\w-]*", c.text[s - c.start : e - c.start])[1:]
             source.update(w for w in words if w[0].isupper() and len(w) > 1)
             common.update(w for w in words if w.islower())
+    people = {w.lower() for text in sentence_texts(index.chunks) for a, b, name in extract_people(text)
+              if any(is_title(w) for w in re.findall(r"[\w’'-]+", window(text, a, b, TITLE_WORDS, 0)[: -len(name)]))
+              for w in name.split()}
     return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source if w.lower() not in common),
-                       {src: source.most_common(1)[0][0].lower() for src, source in counts.items() if source})
+                       {src: source.most_common(1)[0][0].lower() for src, source in counts.items() if source},
+                       frozenset(people), tuple(context_texts(index.chunks)))
 
 
 def error_answer(error: str, query: str = "", notice: str = "", t0: float | None = None) -> Answer:
@@ -634,6 +646,11 @@ class Assistant:
             # what was asked. Only names the article uses count: an acronym it never writes
             # ("NA", "EMs") is no name to find.
             status = records.PARTIAL
+        if status == records.ANSWERED and chosen and not self._people_held(question, chosen[0]):
+            # the question asks of a person the article names ("What did Uchida tell
+            # reporters?") and the best sentence, read with the one before it, does not name
+            # them: it is someone else's (Cartier's words), not an answer
+            status = records.PARTIAL
         short = ""
         if status == records.ANSWERED:
             # The best-ranked quoted sentence that supports a short answer leads (and is quoted
@@ -684,6 +701,20 @@ class Assistant:
         known = self._corpus_names().known
         return all(mentions(n, c.text) for n in self.asked_names(question, c.passage.chunk.source)
                    if n.lower() in known)
+
+    def _people_held(self, question: str, c: Candidate) -> bool:
+        """Whether ``c``, read in its place (with the sentence before it), names every person
+        of the article the question names ("uchida", "Ivan Espinosa")."""
+        corpus = self._corpus_names()
+        asked = {w.lower() for n in self.asked_names(question, c.passage.chunk.source) for w in n.split()}
+        wanted = asked & corpus.people
+        if not wanted:
+            return True
+        row = self.index.sentence_rows[c.passage.chunk.id] + c.passage.chunk.sentences.index(c.span)
+        text = corpus.contexts[row].lower() if row < len(corpus.contexts) else c.text.lower()
+        held = [bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in sorted(wanted)]
+        # "Was it Roe or Poe who said ...?": one of the people offered is the answer
+        return any(held) if offers_choice(question) else all(held)
 
     def _corpus_names(self) -> CorpusNames:
         index = self.index

@@ -164,7 +164,7 @@ def answer_kind(question: str) -> str:
         if cue.search(question):
             # "Was it Jane Roe or John Doe who ...?", "who's the best partner, Acme or Corvane?":
             # the question offers the people to choose from, so no new name answers it
-            return "" if kind == PERSON and (_asks_about_a_named_person(question) or _offers_choice(question)) else kind
+            return "" if kind == PERSON and (_asks_about_a_named_person(question) or offers_choice(question)) else kind
     # A bare title ("new nissan ceo?", "Honda's chairman?") asks who holds it.
     words = re.findall(r"[\w’'-]+", question)
     if words and len(words) <= 5 and is_title(words[-1]) and not _QUESTION_WORD.search(question):
@@ -179,7 +179,7 @@ _CHOICE = re.compile(rf"^\W*(?:was|is|were|are)\s+it\s+(?P<a>{_OPTION})\s+or\s+(
                      r",\s*(?P<c>[\w’'-]+)\s+or\s+(?P<d>[\w’'-]+)\W*$", re.I)
 
 
-def _offers_choice(question: str) -> bool:
+def offers_choice(question: str) -> bool:
     """Whether the question names the people to choose from (``_CHOICE``), none a title."""
     m = _CHOICE.search(question)
     return m is not None and not any(is_title(w) for x in m.groupdict().values() if x for w in x.split())
@@ -209,7 +209,7 @@ _YES_NO = re.compile(rf"^\W*{_AUX}\b|(?:[,;:]|\s*[-–—]+)\s*{_AUX}\s+(it|that
                      r"[^,;:]*$", re.I)
 
 
-def _people(sentence: str) -> list[tuple[int, int, str]]:
+def people(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each name; titles come before a name ("Chief Planning
     Officer Jane Doe"), so a name is the last two words of a capitalised run. A capitalised
     common word ("With Uchida's resignation", at a sentence's start) is no part of a name,
@@ -237,7 +237,7 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
     if not kind:
         return []
     if kind == PERSON:
-        found = _people(sentence)
+        found = people(sentence)
     elif kind == TITLE:
         return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[\w’'-]+", sentence)
                 if is_title(m.group()) and _fresh_title(m.group(), question)]
@@ -546,7 +546,7 @@ def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
     if not kind:
         return True
     if kind == PERSON:
-        return any(_people(s) for s in sentences)
+        return any(people(s) for s in sentences)
     if kind == TITLE:
         return any(candidates(question, s, TITLE) for s in sentences)
     return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)

@@ -410,6 +410,17 @@ def test_a_measure_the_article_gives_no_figure_for_is_not_answered(real_assistan
     assert a.status == "answered" and "improved vary" in a.text
 
 
+def test_a_person_asked_of_must_be_the_one_the_quote_is_by(real_assistant):
+    # "We never stopped talking to Honda" is Cartier's: it answered a question on what Uchida
+    # told reporters (a blind trap); Espinosa's "no-taboo" quote says "he", named the
+    # sentence before, and still answers; of two people offered, one is enough
+    a = real_assistant.answer("What did Uchida tell reporters at the media roundtable about still talking with Honda?")
+    assert a.status != "answered" and a.short_answer == ""
+    assert real_assistant.answer("What did Espinosa say about partnerships?").status == "answered"
+    a = real_assistant.answer("Was it Cartier or Pandikuthira who talked about going from 200,000 units to double?")
+    assert a.status == "answered" and "Pandikuthira" in a.text
+
+
 def test_a_word_the_article_also_writes_in_lower_case_is_no_name(real_assistant):
     # "Planning" (in "Chief Planning Officer") counted as a name "is it planning to sell" gives
     source = real_assistant.index.chunks[0].source
