@@ -302,7 +302,7 @@ _TITLES = [
     ("president", r"\bpresident\b"), ("founder", r"\bfounder\b"),
 ]
 # A company's leader in everyday words ("the new boss", "who's in charge", "the top job").
-LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*)|head honcho|at the helm"
+LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*|man|woman|guy|dog)|head (?:honcho|man|woman|guy)|at the helm"
 # Each role: (what it is called in a question, what a sentence must write by the person).
 # Asked for in everyday words ("who runs Honda?"), the leader is written as one of the top
 # titles; Nissan's Chief Efficiency Officer does not run Honda.
@@ -371,6 +371,9 @@ def _role_phrase(window_text: str) -> str:
     return " ".join(parts[-2:]) if words and is_title(words[-1]) else parts[-1]
 
 
+_HOLDER_WORDS = r"(?:new|current|former|incoming|outgoing|next|own)"  # "Acme's own boss" is Acme's boss
+
+
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     """The people the question names by a job title tied to a name: ("honda", CEO pattern)
     for "Honda's CEO", "hondas ceo", "the Honda CEO", "the CEO of Honda" or "Honda's boss"
@@ -386,7 +389,7 @@ def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     for name in names:
         n = re.escape(name.lower())
         for asked, held in titles:
-            if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:(?:new|current|former|incoming|outgoing|next)\s+)?(?:{asked})", q)
+            if (re.search(rf"\b{n}(?:['’‘]?s)?\s+(?:{_HOLDER_WORDS}\s+)?(?:{asked})", q)
                     or re.search(rf"(?:{asked})\s+(?:of|at)\s+{n}\b", q)):
                 if held == _LEADER_HELD and _stems(name) & _asked_functions(q):
                     # "in charge of Design": a function the corpus capitalises, led by whoever
