@@ -43,6 +43,7 @@ from .extract import (
     TITLE_WORDS,
     answer_kind,
     has_kind,
+    holder_words,
     holds_roles,
     is_title,
     lead_answer,
@@ -730,7 +731,13 @@ class Assistant:
         CEO start?": ``query.asked_clause``)."""
         corpus = self._corpus_names()
         main = corpus.subject.get(source, "")
-        return [n for n in names(asked_clause(question), corpus.known) if n.lower() != main and not is_title(n)]
+        clause = asked_clause(question)
+        given = names(clause, corpus.known)
+        # whose role is asked, typed in lower case and unknown to the corpus ("toyota's ceo"):
+        # a name too, of someone the article never mentions
+        given += [w for w in holder_words(clause) if not any(mentions(w, n) for n in given)
+                  and _word_tokens(w) and not self.index.bm25_passages.known(sorted(_word_tokens(w)))]
+        return [n for n in given if n.lower() != main and not is_title(n)]
 
     def fitting_readings(self, question: str, history: list[dict] | None = None,
                          mode: str | None = None) -> list[Analysis] | None:

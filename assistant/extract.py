@@ -374,6 +374,30 @@ def _role_phrase(window_text: str) -> str:
 _HOLDER_WORDS = r"(?:new|current|former|incoming|outgoing|next|own)"  # "Acme's own boss" is Acme's boss
 
 
+# Whose role a question asks of, however it is typed: "toyota's ceo", "the ceo of toyota".
+_HOLDER = [re.compile(rf"\b([a-z][\w-]*?)['’]s\s+(?:{_HOLDER_WORDS}\s+)?(?:ceo|cfo|coo|cto|chief|chair\w*|"
+                      r"president|boss|head|founder)\b"),
+           re.compile(r"\b(?:ceo|cfo|coo|cto|chief executive|chair\w*|president|boss|head|founder)\s+(?:of|at)\s+"
+                      r"(?:the\s+)?([a-z][\w-]*)")]
+# Words that hold a role without naming whose it is ("the company's CEO", "its boss").
+_NO_HOLDER = frozenset("""
+company companies firm firms carmaker carmakers automaker automakers maker makers brand brands group business
+manufacturer manufacturers partner partners rival rivals competitor competitors supplier suppliers startup team
+board country government side one new current former incoming outgoing next own top the a an its their his her
+our your my this that these those whose who which what
+""".split())
+
+
+def holder_words(question: str) -> list[str]:
+    """The words a question ties a job title to, as typed ("toyota" of "who is toyota's
+    ceo"), less words that name no one ("the company's CEO") and function words."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    found = [m.group(1) for pattern in _HOLDER for m in pattern.finditer(question.lower())]
+    return [w for w in dict.fromkeys(found) if w not in _NO_HOLDER and w not in STOPWORDS_EN_PLUS
+            and not is_title(w) and len(w) > 2]
+
+
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     """The people the question names by a job title tied to a name: ("honda", CEO pattern)
     for "Honda's CEO", "hondas ceo", "the Honda CEO", "the CEO of Honda" or "Honda's boss"

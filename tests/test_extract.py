@@ -9,6 +9,7 @@ from assistant.extract import (
     answer_kind,
     candidates,
     has_kind,
+    holder_words,
     holds_roles,
     is_title,
     lead_answer,
@@ -457,3 +458,14 @@ def test_who_said_someone_is_replacing_asks_for_the_speaker():
     departing = "thanked departing chairman Alan Brooks"
     assert roles_met("who said lopez is replacing brooks?", departing, ["Lopez", "Brooks"])
     assert not roles_met("who is replacing brooks?", departing, ["Brooks"])
+
+
+@pytest.mark.parametrize("question, words", [
+    ("who is corvane's ceo", ["corvane"]),  # typed in lower case: was no name, so no role to hold
+    ("whos the ceo of corvane", ["corvane"]),
+    ("who is the company's ceo", []),  # names no one
+    ("Why wouldn't the old CEO, Poe, take the deal?", []),  # "old" is a side, not a holder
+    ("who is the head of the board", []),
+])
+def test_whose_role_is_asked_is_read_however_it_is_typed(question, words):
+    assert holder_words(question) == words
