@@ -311,6 +311,53 @@ def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candid
     return chosen
 
 
+def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, lead: bool = False,
+                 retrieved: list[Passage] | None = None) -> list[Candidate]:
+    """``chosen`` with each speaker's quotation whole: a sentence that opens a quotation it
+    does not close is followed by the next sentence of the text, and one that closes a
+    quotation it did not open is preceded by the one before ("... you're doubling that." /
+    "It helps bring variable costs under control."), in the same passage or the next one:
+    a quote cut in two loses either what was said or who said it.
+
+    Args:
+        chosen: the sentences to quote, in order.
+        cands: every candidate of the question (a neighbour among them keeps its signals).
+        index: where a neighbour outside the top passages is read from.
+        lead: the first sentence carries the short answer, so nothing goes before it.
+        retrieved: the question's retrieved passages: a neighbour's passage keeps its
+            score when it was retrieved (0 when it was not).
+    """
+    where = {(c.passage.chunk.id, c.span): c for c in cands}
+    passages = {p.chunk.id: p for p in retrieved or []}
+
+    def neighbour(c: Candidate, step: int) -> Candidate | None:
+        chunk, spans = c.passage.chunk, c.passage.chunk.sentences
+        j = spans.index(c.span) + step
+        if 0 <= j < len(spans):
+            other, span = chunk, spans[j]
+        else:
+            k = chunk.id + step
+            if not 0 <= k < len(index.chunks) or index.chunks[k].source != chunk.source:
+                return None
+            other = index.chunks[k]
+            if not other.sentences:
+                return None
+            span = other.sentences[0] if step > 0 else other.sentences[-1]
+        found = where.get((other.id, span))
+        if found is not None:
+            return found
+        text = other.text[span[0] - other.start : span[1] - other.start]
+        return Candidate(passages.get(other.id) or Passage(other, 0.0), span, text, dict(c.x))
+
+    out: list[Candidate] = []
+    for i, c in enumerate(chosen):
+        opened, closed = c.text.count("“"), c.text.count("”")
+        before = neighbour(c, -1) if closed > opened and not (lead and i == 0) else None
+        after = neighbour(c, 1) if opened > closed else None
+        out += [x for x in (before, c, after) if x is not None and x not in out]
+    return out
+
+
 def _citation(p: Passage, sentences: list[Span]) -> Citation:
     c = p.chunk
     return Citation(c.text, c.source, c.start, c.end, c.section, round(p.score, 4), sorted(sentences))
@@ -676,6 +723,7 @@ class Assistant:
             holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
+        chosen = whole_quotes(chosen, cands, self.index, bool(short), a.retrieval.passages)
         return Decision(a, conf, status, chosen, short, notice)
 
     def _render(self, d: Decision, t0: float, query: str | None = None) -> Answer:

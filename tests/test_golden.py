@@ -431,6 +431,18 @@ def test_a_company_the_article_never_mentions_typed_in_lower_case_is_not_answere
     assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
 
 
+def test_a_speakers_quotation_is_quoted_whole(real_assistant):
+    # Pandikuthira's quotation runs over two sentences and two passages; "why does a common
+    # platform help" quoted its first half only, without "variable costs under control"
+    a = real_assistant.answer("why does a common platform help")
+    lines = a.text.split("\n")
+    first = next(i for i, x in enumerate(lines) if "you’re doubling that." in x)
+    assert "It helps deliver variable prices beneath management.”" in lines[first + 1]
+    # and it is cited by its exact offsets, like every quoted sentence
+    cited = [c.text[s - c.start : e - c.start] for c in a.citations for s, e in c.sentences]
+    assert "It helps deliver variable prices beneath management.”" in cited
+
+
 def test_a_word_the_article_also_writes_in_lower_case_is_no_name(real_assistant):
     # "Planning" (in "Chief Planning Officer") counted as a name "is it planning to sell" gives
     source = real_assistant.index.chunks[0].source
