@@ -316,13 +316,14 @@ _ROLES = [(key, pattern, pattern) for key, pattern in _TITLES] + [
 # A title naming what its holder leads: "Chief Planning Officer", "head of design".
 _FUNCTION_TITLE = re.compile(r"\bchief\s+((?:[a-z]+\s+){1,2})officer\b|\bhead\s+of\s+([a-z]+(?:\s+[a-z]+)?)")
 # What a question asks who leads, named right after the verb: "who heads planning", "who is
-# in charge of product planning", "the head of design". Not "runs": "who runs Acme's
-# business" asks who runs the company, not for its Chief Business Officer.
+# in charge of product planning", "who runs planning", "the head of design". Not a word that
+# names the whole ("who runs Acme's business" asks who runs the company, not for its Chief
+# Business Officer).
 # The phrase runs to a preposition or a clause mark ("in charge of Acme's North America
 # planning" asks of planning); a possessive or a name the question gives is whose function
 # it is, not the function.
-_FUNCTION_ASKED = re.compile(r"\b(?:heads?|heading|headed|leads?|leading|in\s+charge\s+of|head\s+of)\s+"
-                             r"(?:the\s+)?((?:(?!(?:at|in|of|for|on|with|from|to|by|and|or|now|today)\b)"
+_FUNCTION_ASKED = re.compile(r"\b(?P<verb>heads?|heading|headed|leads?|leading|runs?|running|ran|in\s+charge\s+of|"
+                             r"head\s+of)\s+(?:the\s+)?(?P<what>(?:(?!(?:at|in|of|for|on|with|from|to|by|and|or|now|today)\b)"
                              r"[\w’'-]+\s*){1,4})")
 
 
@@ -333,10 +334,15 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(tokenize([text])[0])
 
 
+# What "runs" a whole, not a function: "who runs Acme's business" asks for Acme's leader.
+_WHOLE = frozenset("business company firm group show things everything it".split())
+
+
 def _asked_functions(question: str) -> frozenset[str]:
     """The stems of what the question asks who leads (``_FUNCTION_ASKED``), if it asks; no
     possessive ("acme's") counts."""
-    phrases = [" ".join(w for w in m.group(1).split() if not re.search(r"[’']s?$", w))
+    phrases = [" ".join(w for w in m.group("what").split() if not re.search(r"[’']s?$", w)
+                        and not (m.group("verb").startswith(("run", "ran")) and w in _WHOLE))
                for m in _FUNCTION_ASKED.finditer(question.lower())]
     return frozenset().union(*(_stems(p) for p in phrases))
 

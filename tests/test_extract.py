@@ -254,6 +254,9 @@ def test_only_the_function_asked_who_leads_is_matched_against_a_title():
     assert lead_answer("who runs acme's business", "q", s, None, []) == ""
     assert lead_answer("who is in charge of the business side", "q", s, None, []) == "Ana Kay"
     assert lead_answer("who heads business development", "q", s, None, []) == "Ana Kay"
+    # "runs" a function asks who leads it ("who runs nissan north america planning" was not covered)
+    planner = "Acme's Europe Chief Planning Officer Ana Kay spoke."
+    assert lead_answer("who runs europe planning", "q", planner, None, []) == "Ana Kay"
     # a company named after "head of" is no function: its boss is not whoever heads a unit there
     unit = "Ana Kay, the head of Corvane Europe design, spoke."
     assert not holds_roles(role_holders("who is corvanes boss", ["Corvane"]), unit)

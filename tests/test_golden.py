@@ -429,6 +429,8 @@ def test_a_company_the_article_never_mentions_typed_in_lower_case_is_not_answere
         assert a.status == "not_covered" and a.short_answer == "", q
     a = real_assistant.answer("who is the head of planning at nissan north america")
     assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
+    a = real_assistant.answer("who runs nissan north america planning")  # was not covered
+    assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
 
 
 def test_a_speakers_quotation_is_quoted_whole(real_assistant):
