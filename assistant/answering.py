@@ -311,6 +311,20 @@ def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candid
     return chosen
 
 
+def _quote_ends(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` opens a quotation it does not close, and closes one it did not open:
+    by curly quotes, or by an odd straight one (opening where it follows a space or starts
+    the text)."""
+    opened, closed = text.count("“"), text.count("”")
+    if opened != closed:
+        return opened > closed, closed > opened
+    if text.count('"') % 2:
+        last = text.rindex('"')
+        opening = last == 0 or text[last - 1].isspace()
+        return opening, not opening
+    return False, False
+
+
 def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, lead: bool = False,
                  retrieved: list[Passage] | None = None) -> list[Candidate]:
     """``chosen`` with each speaker's quotation whole: a sentence that opens a quotation it
@@ -351,9 +365,9 @@ def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, 
 
     out: list[Candidate] = []
     for i, c in enumerate(chosen):
-        opened, closed = c.text.count("“"), c.text.count("”")
-        before = neighbour(c, -1) if closed > opened and not (lead and i == 0) else None
-        after = neighbour(c, 1) if opened > closed else None
+        opens, closes = _quote_ends(c.text)
+        before = neighbour(c, -1) if closes and not (lead and i == 0) else None
+        after = neighbour(c, 1) if opens else None
         out += [x for x in (before, c, after) if x is not None and x not in out]
     return out
 

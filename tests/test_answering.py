@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering import Analysis, Candidate, ranked
+from assistant.answering import Analysis, Candidate, _quote_ends, ranked
 from assistant.calibration import Logistic
 from assistant.extract import DATE, NUMBER, PERSON
 from assistant.params import AnswerParams
@@ -88,3 +88,13 @@ def test_only_the_questions_own_words_are_shared_not_what_was_searched_for_them(
     shares = _shares(tmp_path, "Who is the boss of the bike business?")
     assert shares["Acme CEO Max Poe spoke on Monday."] == 0.0
     assert shares["The year ahead holds many new bikes."] == 1.0
+
+
+def test_a_quotation_cut_at_a_sentence_end_is_seen_from_either_half():
+    # whole_quotes quotes the other half: "you're doubling that." / "It helps ... control."
+    assert _quote_ends("“For x,” said Roe, “you double it.") == (True, False)
+    assert _quote_ends("It helps keep costs down.”") == (False, True)
+    assert _quote_ends('"For x," said Roe, "you double it.') == (True, False)
+    assert _quote_ends('It helps keep costs down."') == (False, True)
+    assert _quote_ends("“All of it,” she said.") == (False, False)
+    assert _quote_ends("No quotation here.") == (False, False)
