@@ -21,6 +21,7 @@ The stages of one answer:
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import re
@@ -49,13 +50,12 @@ from .extract import (
     lead_answer,
     mentions,
     name_forms,
-    offers_choice,
     role_holders,
     supports,
     window,
 )
 from .extract import people as extract_people
-from .index import Index, context_texts, sentence_texts
+from .index import Index, sentence_texts
 from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
@@ -71,7 +71,7 @@ from .query import (
     resolve,
     searched,
 )
-from .records import Answer, Citation, Passage, Span
+from .records import Answer, Chunk, Citation, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval, retrieve
 
@@ -325,18 +325,36 @@ def _quote_ends(text: str) -> tuple[bool, bool]:
     return False, False
 
 
-def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, lead: bool = False,
+def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk, Span] | None:
+    """The sentence ``step`` (+1 or -1) from ``span`` in the text: in its passage or the
+    next one of the same file and section; None at a section's edge."""
+    spans = chunk.sentences
+    j = spans.index(span) + step
+    if 0 <= j < len(spans):
+        return chunk, spans[j]
+    k = chunk.id + step
+    if not 0 <= k < len(index.chunks):
+        return None
+    other = index.chunks[k]
+    if (other.source, other.section) != (chunk.source, chunk.section) or not other.sentences:
+        return None
+    return other, other.sentences[0] if step > 0 else other.sentences[-1]
+
+
+def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, limit: int, lead: bool = False,
                  retrieved: list[Passage] | None = None) -> list[Candidate]:
-    """``chosen`` with each speaker's quotation whole: a sentence that opens a quotation it
-    does not close is followed by the next sentence of the text, and one that closes a
+    """``chosen`` with a speaker's quotation whole: a sentence that opens a quotation it does
+    not close is followed by the next sentence of its section, and one that closes a
     quotation it did not open is preceded by the one before ("... you're doubling that." /
     "It helps bring variable costs under control."), in the same passage or the next one:
-    a quote cut in two loses either what was said or who said it.
+    a quote cut in two loses either what was said or who said it. Only the first two
+    sentences are completed, and never past ``limit`` sentences in all.
 
     Args:
         chosen: the sentences to quote, in order.
         cands: every candidate of the question (a neighbour among them keeps its signals).
         index: where a neighbour outside the top passages is read from.
+        limit: the most sentences quoted (``AnswerParams.max_sentences``).
         lead: the first sentence carries the short answer, so nothing goes before it.
         retrieved: the question's retrieved passages: a neighbour's passage keeps its
             score when it was retrieved (0 when it was not).
@@ -344,31 +362,23 @@ def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, 
     where = {(c.passage.chunk.id, c.span): c for c in cands}
     passages = {p.chunk.id: p for p in retrieved or []}
 
-    def neighbour(c: Candidate, step: int) -> Candidate | None:
-        chunk, spans = c.passage.chunk, c.passage.chunk.sentences
-        j = spans.index(c.span) + step
-        if 0 <= j < len(spans):
-            other, span = chunk, spans[j]
-        else:
-            k = chunk.id + step
-            if not 0 <= k < len(index.chunks) or index.chunks[k].source != chunk.source:
-                return None
-            other = index.chunks[k]
-            if not other.sentences:
-                return None
-            span = other.sentences[0] if step > 0 else other.sentences[-1]
-        found = where.get((other.id, span))
-        if found is not None:
-            return found
+    def beside(c: Candidate, step: int) -> Candidate | None:
+        found = neighbour(index, c.passage.chunk, c.span, step)
+        if found is None:
+            return None
+        other, span = found
+        if (other.id, span) in where:
+            return where[(other.id, span)]
         text = other.text[span[0] - other.start : span[1] - other.start]
         return Candidate(passages.get(other.id) or Passage(other, 0.0), span, text, dict(c.x))
 
-    out: list[Candidate] = []
-    for i, c in enumerate(chosen):
+    out = list(chosen)
+    for c in chosen[:2]:
         opens, closes = _quote_ends(c.text)
-        before = neighbour(c, -1) if closes and not (lead and i == 0) else None
-        after = neighbour(c, 1) if opens else None
-        out += [x for x in (before, c, after) if x is not None and x not in out]
+        for step, wanted in ((-1, closes and not (lead and c is chosen[0])), (1, opens)):
+            x = beside(c, step) if wanted and len(out) < limit else None
+            if x is not None and x not in out:
+                out.insert(out.index(c) + (step > 0), x)
     return out
 
 
@@ -397,14 +407,13 @@ Option = tuple[Analysis, list[Candidate], dict[str, float], float]
 @dataclass(frozen=True)
 class CorpusNames:
     """The names a corpus uses: every capitalised word past a sentence's start ("Nissan",
-    "Honda", "QX65"), lower-cased, each source's subject (its most frequent one), the words
-    of the people it names with a job title ("incoming CEO Jane Roe": "jane", "roe"), and
-    every sentence read in its place (``index.context_texts``), by row."""
+    "Honda", "QX65"), lower-cased, each source's subject (its most frequent one), and the
+    people it names with a job title before them ("incoming CEO Jane Roe"; not "the
+    president of Acme Motor", a company), lower-cased."""
 
     known: frozenset[str]
     subject: dict[str, str]
     people: frozenset[str] = frozenset()
-    contexts: tuple[str, ...] = ()
 
 
 def corpus_names(index: Index) -> CorpusNames:
@@ -417,12 +426,17 @@ def corpus_names(index: Index) -> CorpusNames:
             words = re.findall(r"[A-Za-z][\w-]*", c.text[s - c.start : e - c.start])[1:]
             source.update(w for w in words if w[0].isupper() and len(w) > 1)
             common.update(w for w in words if w.islower())
-    people = {w.lower() for text in sentence_texts(index.chunks) for a, b, name in extract_people(text)
-              if any(is_title(w) for w in re.findall(r"[\w’'-]+", window(text, a, b, TITLE_WORDS, 0)[: -len(name)]))
-              for w in name.split()}
+    people = set()
+    for text in sentence_texts(index.chunks):
+        for a, b, name in extract_people(text):
+            before = re.findall(r"[\w’'-]+", window(text, a, b, TITLE_WORDS, 0)[: a - b] if a < b else "")
+            run = re.findall(r"[\w’'-]+", text[a:b])
+            titled = [w for w in before + run[: len(run) - len(name.split())]]
+            if any(is_title(w) for w in titled) and not (titled and titled[-1].lower() in {"of", "at", "for"}):
+                people.add(name.lower())
     return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source if w.lower() not in common),
                        {src: source.most_common(1)[0][0].lower() for src, source in counts.items() if source},
-                       frozenset(people), tuple(context_texts(index.chunks)))
+                       frozenset(people))
 
 
 def error_answer(error: str, query: str = "", notice: str = "", t0: float | None = None) -> Answer:
@@ -737,7 +751,7 @@ class Assistant:
             holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
-        chosen = whole_quotes(chosen, cands, self.index, bool(short), a.retrieval.passages)
+        chosen = whole_quotes(chosen, cands, self.index, ap.max_sentences, bool(short), a.retrieval.passages)
         return Decision(a, conf, status, chosen, short, notice)
 
     def _render(self, d: Decision, t0: float, query: str | None = None) -> Answer:
@@ -766,18 +780,21 @@ class Assistant:
                    if n.lower() in known)
 
     def _people_held(self, question: str, c: Candidate) -> bool:
-        """Whether ``c``, read in its place (with the sentence before it), names every person
-        of the article the question names ("uchida", "Ivan Espinosa")."""
-        corpus = self._corpus_names()
+        """Whether ``c``, or the sentence before it in its section, names each person of the
+        article the question names ("uchida", "Ivan Espinosa": any of a person's names
+        will do); of people offered as a choice ("Roe or Poe?"), one."""
+        people = self._corpus_names().people
         asked = {w.lower() for n in self.asked_names(question, c.passage.chunk.source) for w in n.split()}
-        wanted = asked & corpus.people
+        wanted = [p for p in sorted(people) if asked & set(p.split())]
         if not wanted:
             return True
-        row = self.index.sentence_rows[c.passage.chunk.id] + c.passage.chunk.sentences.index(c.span)
-        text = corpus.contexts[row].lower() if row < len(corpus.contexts) else c.text.lower()
-        held = [bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in sorted(wanted)]
-        # "Was it Roe or Poe who said ...?": one of the people offered is the answer
-        return any(held) if offers_choice(question) else all(held)
+        texts = [c.text]
+        if (before := neighbour(self.index, c.passage.chunk, c.span, -1)) is not None:
+            chunk, (s, e) = before
+            texts.append(chunk.text[s - chunk.start : e - chunk.start])
+        held = [any(mentions(w, t) for w in p.split() for t in texts) for p in wanted]
+        # "Was it Roe or Poe who said ...?", "Did Roe or Poe say ...?": either is the answer
+        return any(held) if len(wanted) > 1 and re.search(r"\bor\b", question, re.I) else all(held)
 
     def _corpus_names(self) -> CorpusNames:
         index = self.index
@@ -797,8 +814,10 @@ class Assistant:
         given = names(clause, corpus.known)
         # whose role is asked, typed in lower case and unknown to the corpus ("toyota's ceo"):
         # a name too, of someone the article never mentions
+        # (not a misspelt name it does know: "the ceo of nisan")
         given += [w for w in holder_words(clause) if not any(mentions(w, n) for n in given)
-                  and _word_tokens(w) and not self.index.bm25_passages.known(sorted(_word_tokens(w)))]
+                  and _word_tokens(w) and not self.index.bm25_passages.known(sorted(_word_tokens(w)))
+                  and not difflib.get_close_matches(w, corpus.known, n=1, cutoff=0.8)]
         return [n for n in given if n.lower() != main and not is_title(n)]
 
     def fitting_readings(self, question: str, history: list[dict] | None = None,

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 
 PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
 
+# The words a yes/no question opens with.
+_AUX_WORDS = r"is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall"
 # Measures a figure answers, by name.
-_MEASURE = (r"(?:range|mileage|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging time|charge time|"
-            r"weight|towing capacity)")
+_MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging time|charge time|"
+            r"towing capacity)")
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
@@ -40,10 +42,14 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                         r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
     # a measure asked for by its name ("what's the range of the new Roe 5", "its top speed",
-    # "how much horsepower"), not a variety ("a wide range of models", "the range of engines")
-    (NUMBER, re.compile(rf"(?:\b(?:what(?:[’']?s| is| was| will be| would be)?|how much|how many)\s+|"
-                        rf"^(?![^?]*\b(?:what|whats|which|who|whos|how|why|when|where|besides)\b)\W*)"
-                        rf"(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){{0,3}}?{_MEASURE}\b(?!\s+of\s+(?:[\w-]+\s+){{0,2}}[\w-]+s\b)",
+    # "how much horsepower", or the bare "roe 5 range?"), not a variety ("a wide range of
+    # models", "the range of engines", "the product range", "what kind of range gains"), nor
+    # a yes/no question ("is the range better?")
+    (NUMBER, re.compile(rf"(?:\b(?:what(?:[’']?s| is| was| will be| would be)?|how much|how many)\s+"
+                        rf"(?!kinds?\b|sorts?\b|types?\b)(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){{0,3}}?"
+                        rf"|^\W*(?!(?:{_AUX_WORDS})\b)(?:the\s+|its\s+)?(?:[\w’'-]+\s+){{0,3}}?(?={_MEASURE}\b"
+                        rf"(?:\s+of\b[^?]*)?\W*$))(?<!product )(?<!model )(?<!vehicle )(?<!lineup )"
+                        rf"{_MEASURE}\b(?!\s+of\s+(?!the\b|its\b|their\b)(?:[\w-]+\s+){{0,2}}[\w-]+s\b)",
                         re.I)),
     # "whens", "whos": how hurried typists write "when's" and "who's"
     # "when" asks a date where a question opens with it or it leads a question ("when does",
@@ -381,8 +387,8 @@ _HOLDER_WORDS = r"(?:new|current|former|incoming|outgoing|next|own)"  # "Acme's 
 
 
 # Whose role a question asks of, however it is typed: "toyota's ceo", "the ceo of toyota".
-_HOLDER = [re.compile(rf"\b([a-z][\w-]*?)['’]s\s+(?:{_HOLDER_WORDS}\s+)?(?:ceo|cfo|coo|cto|chief|chair\w*|"
-                      r"president|boss|head|founder)\b"),
+_HOLDER = [re.compile(rf"\b([a-z][\w-]*?)['’]s\s+(?:{_HOLDER_WORDS}\s+)?(?:ceo|cfo|coo|cto|"
+                      r"chief\s+(?:executive|\w+\s+officer)|chair\w*|president|boss|head|founder)\b"),
            re.compile(r"\b(?:ceo|cfo|coo|cto|chief executive|chair\w*|president|boss|head|founder)\s+(?:of|at)\s+"
                       r"(?:the\s+)?([a-z][\w-]*)")]
 # Words that hold a role without naming whose it is ("the company's CEO", "its boss").
@@ -391,6 +397,7 @@ company companies firm firms carmaker carmakers automaker automakers maker maker
 manufacturer manufacturers partner partners rival rivals competitor competitors supplier suppliers startup team
 board country government side one new current former incoming outgoing next own top the a an its their his her
 our your my this that these those whose who which what
+moment present now time times day today whole combined merged joint world industry operation
 """.split())
 
 

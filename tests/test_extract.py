@@ -73,6 +73,13 @@ class WordReranker:
     ("What range of deal structures is she open to?", ""),  # a variety, not a measure
     ("what is the range of engines on offer", ""),
     ("Besides range, what else does the new bike improve?", ""),
+    # review, round 8: a yes/no question, a product range, a kind of change, a figurative weight
+    ("is the roe 5s range improved", ""),
+    ("the roe 5 range is better right?", ""),
+    ("what is acme's product range", ""),
+    ("what kind of range improvements does the roe 5 get", ""),
+    ("what weight does roe give to the talks", ""),
+    ("top speed of the roe 5?", "number"),
 ])
 def test_the_question_says_which_kind_it_wants(question, kind):
     assert answer_kind(question) == kind
@@ -469,6 +476,12 @@ def test_who_said_someone_is_replacing_asks_for_the_speaker():
     ("who is the company's ceo", []),  # names no one
     ("Why wouldn't the old CEO, Poe, take the deal?", []),  # "old" is a side, not a holder
     ("who is the head of the board", []),
+    # review, round 8: a time or a whole is no company; "chief" as an adjective is no title
+    ("who is the new ceo at the moment", []),
+    ("who is the boss at present", []),
+    ("who is the ceo of the combined group", []),
+    ("what is the industry's chief challenge", []),
+    ("who is corvane's chief operating officer", ["corvane"]),
 ])
 def test_whose_role_is_asked_is_read_however_it_is_typed(question, words):
     assert holder_words(question) == words
