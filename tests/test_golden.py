@@ -41,8 +41,8 @@ def test_the_answer_cites_what_retrieval_found(cv):
 def test_not_covered_is_rare_on_answerable_and_unanswerable_is_not_answered(cv):
     pooled, worst = cv["pooled"], cv["worst"]
     assert pooled["not_covered_on_answerable"] <= 0.02  # measured 0.000 (0.011), margin 0.02; target 0.03
-    assert pooled["unanswerable_not_answered"] >= 0.88  # measured 0.910 (81/89), margin 2 of 89; target 0.88
-    assert worst["unanswerable_not_answered"] >= 0.77  # measured 15/18, margin 1 of 18; target 0.88 (not met)
+    assert pooled["unanswerable_not_answered"] >= 0.92  # measured 0.944 (84/89), margin 2 of 89; target 0.88
+    assert worst["unanswerable_not_answered"] >= 0.83  # measured 16/18, margin 1 of 18; target 0.88 (met)
     assert worst["not_covered_on_answerable"] <= 0.03  # measured 0.000 (0.042), margin 0.03; target 0.03 (met)
     injections = [r for r in cv["rows"] if r["kind"] == "unanswerable" and r["category"] == "injection"]
     assert injections and all(r["status"] in ("refused", "not_covered") for r in injections)
@@ -81,11 +81,11 @@ def test_the_second_fresh_set_never_read(real_assistant):
 
 
 def test_the_third_fresh_set_never_read(real_assistant):
-    # 62 questions by a writer of round 7, first answered by 7456096; no row has been read
+    # 124 questions by two writers (w10 of round 7, w11 mapped in round 8); no row has been read
     s = evaluate(real_assistant, load_gold(FRESH3), "hybrid")["summary"]
-    assert s["cites_evidence"] >= 0.80  # measured 0.850 (34/40), margin 2 of 40; target 0.92 (not met)
-    assert s["not_covered_on_answerable"] <= 0.075  # measured 0.025 (1/40), margin 2 of 40; target 0.03 (met)
-    assert s["unanswerable_not_answered"] >= 0.83  # measured 0.917 (11/12), margin 1 of 12; target 0.88
+    assert s["cites_evidence"] >= 0.83  # measured 0.863 (69/80), margin 2 of 80; target 0.92 (not met)
+    assert s["not_covered_on_answerable"] <= 0.04  # measured 0.013 (1/80), margin 2 of 80; target 0.03 (met)
+    assert s["unanswerable_not_answered"] >= 0.75  # measured 0.833 (20/24), margin 2 of 24; target 0.88 (not met)
     assert s["short_on_unanswerable"] == 0 and s["citation_validity"] == 1.0  # measured 0 and 1.0
 
 
