@@ -429,9 +429,9 @@ def corpus_names(index: Index) -> CorpusNames:
     people = set()
     for text in sentence_texts(index.chunks):
         for a, b, name in extract_people(text):
-            before = re.findall(r"[\w’'-]+", window(text, a, b, TITLE_WORDS, 0)[: a - b] if a < b else "")
-            run = re.findall(r"[\w’'-]+", text[a:b])
-            titled = [w for w in before + run[: len(run) - len(name.split())]]
+            # the words before the name: its title, within TITLE_WORDS of the capitalised run
+            run = re.findall(r"[\w’'-]+", window(text, a, b, TITLE_WORDS, 0))
+            titled = run[: len(run) - len(name.split())]
             if any(is_title(w) for w in titled) and not (titled and titled[-1].lower() in {"of", "at", "for"}):
                 people.add(name.lower())
     return CorpusNames(frozenset(w.lower() for source in counts.values() for w in source if w.lower() not in common),

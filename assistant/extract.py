@@ -386,14 +386,12 @@ def _role_phrase(window_text: str) -> str:
 _HOLDER_WORDS = r"(?:new|current|former|incoming|outgoing|next|own)"  # "Acme's own boss" is Acme's boss
 
 
-# Whose role a question asks of, however it is typed: "toyota's ceo", "the ceo of toyota".
-_HOLDER = [re.compile(rf"\b([a-z][\w-]*?)['’]s\s+(?:{_HOLDER_WORDS}\s+)?(?:ceo|cfo|coo|cto|"
-                      r"chief\s+(?:executive|\w+\s+officer)|chair\w*|president|boss|head|founder)\b"),
-           re.compile(r"\b(?:ceo|cfo|coo|cto|chief executive|chair\w*|president|boss|head|founder)\s+(?:of|at)\s+"
-                      r"(?:the\s+)?([a-z][\w-]*)"),
-           # typed without the apostrophe: "whos toyotas ceo" (the plural is taken off below)
-           re.compile(rf"\b([a-z][\w-]*[a-z]s)\s+(?:{_HOLDER_WORDS}\s+)?(?:ceo|cfo|coo|cto|"
-                      r"chief\s+(?:executive|\w+\s+officer)|chair\w*|president|boss|head|founder)\b")]
+# Whose role a question asks of, however it is typed: "toyota's ceo", "whos toyotas ceo"
+# (the "s" then taken off), "the ceo of toyota".
+_HELD_TITLE = r"ceo|cfo|coo|cto|chair\w*|president|boss|head|founder"
+_HOLDER = [re.compile(rf"\b(?P<word>[a-z][\w-]*?)(?P<mark>['’]s|(?<=[a-z])s)\s+(?:{_HOLDER_WORDS}\s+)?"
+                      rf"(?:{_HELD_TITLE}|chief\s+(?:executive|\w+\s+officer))\b"),
+           re.compile(rf"\b(?:{_HELD_TITLE}|chief executive)\s+(?:of|at)\s+(?:the\s+)?(?P<word>[a-z][\w-]*)")]
 # Words that hold a role without naming whose it is ("the company's CEO", "its boss").
 _NO_HOLDER = frozenset("""
 company companies firm firms carmaker carmakers automaker automakers maker makers brand brands group business
@@ -409,10 +407,10 @@ def holder_words(question: str) -> list[str]:
     ceo"), less words that name no one ("the company's CEO") and function words."""
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    found = [(m.group(1), i == 2) for i, pattern in enumerate(_HOLDER) for m in pattern.finditer(question.lower())]
-    out = [w[:-1] if bare else w for w, bare in found
-           if w not in _NO_HOLDER and w[:-1] not in _NO_HOLDER and w not in STOPWORDS_EN_PLUS and not is_title(w)]
-    return [w for w in dict.fromkeys(out) if len(w) > 2 and w not in _NO_HOLDER]
+    found = [(m.group("word"), m.group("word") + ("s" if m.groupdict().get("mark") == "s" else ""))
+             for pattern in _HOLDER for m in pattern.finditer(question.lower())]
+    return list(dict.fromkeys(w for w, typed in found if len(w) > 2 and not is_title(w)
+                              and not {w, typed} & _NO_HOLDER and typed not in STOPWORDS_EN_PLUS))
 
 
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
