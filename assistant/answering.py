@@ -325,6 +325,14 @@ def _quote_ends(text: str) -> tuple[bool, bool]:
     return False, False
 
 
+def _first(chosen: list[Candidate], n: int) -> list[Candidate]:
+    """The first ``n`` of ``chosen``, and the sentence after them while the last one opens
+    a quotation it does not close (``whole_quotes`` completed it): a cut never halves a quote."""
+    while n < len(chosen) and _quote_ends(chosen[n - 1].text)[0]:
+        n += 1
+    return chosen[:n]
+
+
 def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk, Span] | None:
     """The sentence ``step`` (+1 or -1) from ``span`` in the text: in its passage or the
     next one of the same file and section; None at a section's edge."""
@@ -670,7 +678,7 @@ class Assistant:
         status = records.ANSWERED if all(d.status == records.ANSWERED and d.short for d in (first, second)) \
             else records.PARTIAL
         half = max(1, self.params.answer.max_sentences // 2)
-        chosen = list({(c.passage.chunk.id, c.span): c for d in decided for c in d.chosen[:half]}.values())
+        chosen = list({(c.passage.chunk.id, c.span): c for d in decided for c in _first(d.chosen, half)}.values())
         merged = Decision(first.analysis, min(first.confidence, second.confidence), status, chosen, "",
                           " ".join(dict.fromkeys(x for d in (first, second) for x in [d.notice] if x)))
         return self._render(merged, t0, query=" / ".join(d.analysis.query for d in (first, second)))

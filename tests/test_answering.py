@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering import Analysis, Candidate, _quote_ends, ranked
+from assistant.answering import Analysis, Candidate, _first, _quote_ends, ranked
 from assistant.calibration import Logistic
 from assistant.extract import DATE, NUMBER, PERSON
 from assistant.params import AnswerParams
@@ -98,3 +98,14 @@ def test_a_quotation_cut_at_a_sentence_end_is_seen_from_either_half():
     assert _quote_ends('It helps keep costs down."') == (False, True)
     assert _quote_ends("“All of it,” she said.") == (False, False)
     assert _quote_ends("No quotation here.") == (False, False)
+
+
+def test_a_part_of_a_two_part_answer_never_halves_a_quotation():
+    # each part of a two-part question keeps its first half of max_sentences: a cut after
+    # a quote's opening sentence dropped the end whole_quotes had brought in
+    from types import SimpleNamespace as S
+    chosen = [S(text="Costs matter."), S(text="“For x,” said Roe, “you double it."),
+              S(text="It helps keep costs down.”"), S(text="Another thing.")]
+    assert [c.text for c in _first(chosen, 2)] == [c.text for c in chosen[:3]]  # type: ignore[arg-type]
+    assert _first(chosen, 1) == chosen[:1]  # type: ignore[arg-type]
+    assert _first(chosen, 3) == chosen[:3]  # type: ignore[arg-type]
