@@ -29,12 +29,23 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                        r"\bhow (much|expensive|cheap)\b.{0,60}"
                        r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
                        r"\bwhat (does|do|did|will|would)\b.{0,40}\b(cost|pay)\b|"
-                       r"\b(gonna|going to|will it|would it)\s+cost\b",
+                       r"\b(gonna|going to|will it|would it)\s+cost\b|"
+                       # "what will it set me back", "how pricey", "the sticker", "msrp", "what are
+                       # they paying her"
+                       r"\bset\s+(?:me|you|us|them|him|her|buyers?|people|customers?)\s+back\b|"
+                       r"\bhow\s+(?:pricey|costly)\b|\bsticker\b|\bmsrp\b|"
+                       r"\bwhat\s+(?:are|is|do|does|did|will|would)\b.{0,30}\bpa(?:y|ying|id)\s+(?!off\b|for\b)\w+",
                        re.I)),
     # "how much does it improve / how much better": a share, not an amount of money
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
+    # a share held or won: "renault's stake in it", "nissan's market share" (not "what's at stake")
+    (PERCENT, re.compile(r"\bmarket\s+shares?\b|(?<!at )\bstakes?\s+in\b", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
+    # an age or a length of time: "espinosa's age?", "how long has she been CEO" (not "how
+    # long until ...": a date)
+    (NUMBER, re.compile(r"(?:[’']s|\bhis|\bher|\btheir|\bits)\s+age\b|"
+                        r"\bhow\s+long\s+(?:has|have|had|did|does|do|will|would|is|are|was|were)\b", re.I)),
     # a size or distance asked for outright ("how big is the battery", "what size stake",
     # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
     (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
@@ -57,6 +68,10 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # much when you're out on the highway?")
     (DATE, re.compile(r"\b(whens|what (date|day|year|month)|which (date|day|year|month)|by what (date|year)|"
                       r"(by|since|until|till) when)\b|"
+                      # "the launch date", "release date?", "the timeline", "how soon", "how long
+                      # until"; not "up to date", "out of date"
+                      r"(?<!to )(?<!of )\b(?:dates?|timeline|time\s*frame)\b|\bhow\s+soon\b|"
+                      r"\bhow\s+long\s+(?:until|till|til|before)\b|"
                       # not a clause setting the scene for another question: "When Roe takes over, what changes?"
                       r"^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b(?![^,;?]*[,;]\s*(?:what|whats|who|whos|how|why|which|where)\b)|"
                       r"\bwhen\W*$|"
