@@ -60,6 +60,7 @@ from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
 from .query import (
+    as_who,
     asked_clause,
     capitalised_words,
     clean,
@@ -597,7 +598,10 @@ class Assistant:
         t0 = time.perf_counter()
         k = max(k or self.settings.top_k, ap.sentence_passages)
         kind = answer_kind(question)
-        # a person asked for as "the new boss" is also searched by title; the rest reads the query
+        # a person's name asked for is asked with "who", and a person asked for as "the new
+        # boss" is also searched by title; the rest reads the query
+        if kind == PERSON:
+            question, query = as_who(question), as_who(query)
         search = searched(query) if kind == PERSON else query
         r = retrieve(search, index, self.query_embedder, k, mode or self.settings.mode, params=self.params.retrieval)
         t1 = time.perf_counter()

@@ -19,6 +19,10 @@ _AUX_WORDS = r"is|are|was|were|do|does|did|can|could|will|would|has|have|had|sho
 # Measures a figure answers, by name.
 _MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging time|charge time|"
             r"towing capacity)")
+# Words for a person, as asked for: a job title, or "guy", "exec", "person".
+_PERSON_NOUN = (r"(?:ceo|cfo|coo|cto|chief|boss|head\s+(?:man|honcho)|president|chair(?:man|woman|person)?|officer|"
+                r"director|manager|founder|leader|execs?|executives?|guy|man|woman|person|fellow|gentleman|"
+                r"official|spokes(?:man|woman|person))")
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
@@ -79,6 +83,13 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                       r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
                       r"might|must|exactly|roughly|approximately)\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
+    # a person asked for by name or by a word for a person: "whats the new ceos name", "name
+    # of the guy replacing her?", "the new boss is called what", "which exec said that"; not
+    # "the name of the alliance", "what do people say"
+    (PERSON, re.compile(rf"\b{_PERSON_NOUN}(?:[’']?s)?\s+(?:real\s+|full\s+)?name\b|"
+                        rf"\bname\s+of\s+(?:the\s+|that\s+|this\s+|[\w-]+[’']?s\s+)?(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b|"
+                        rf"\b{_PERSON_NOUN}\s+(?:is\s+|was\s+)?called\b|"
+                        rf"\bwhich\s+(?:[\w’'-]+\s+){{0,2}}?{_PERSON_NOUN}\b", re.I)),
     # a person's job title: "Cartier's title?", "whats his job title", "what's her job", "what
     # job did she have", "his role before he became CEO", "what did roe do before" (one word
     # for the person: "what did the bank do before" asks no job); not "the job of the engine",

@@ -183,6 +183,25 @@ def searched(query: str) -> str:
     return f"{query} CEO chief executive" if _LEADER.search(query) and not _TITLED.search(query) else query
 
 
+# How a person's name is asked for: "what's the name of", "the new ceo's name", "is called
+# what". Those words are the asking, which no passage holding the name shares.
+_NAME_ASKED = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was))?\s+|(?:tell|give)\s+me\s+)?"
+                         r"(?:the\s+)?(?:real\s+|full\s+)?name\s+of\s+|"
+                         r"(?:[’']s|(?<![\Ws])s)?\s+(?:real\s+|full\s+)?name\b|"
+                         r"\s+(?:is\s+|was\s+)?called(?:\s+what)?\b", re.IGNORECASE)
+_OPENING = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was))?|(?:tell|give)\s+me)\s+", re.IGNORECASE)
+
+
+def as_who(query: str) -> str:
+    """A question asking for a person's name, asked with "who": "what's the name of the new
+    ceo?" -> "who is the new ceo?", "the new ceo is called what" -> "who is the new ceo".
+    Other questions are returned as they are. The caller decides that a person is asked for."""
+    if not _NAME_ASKED.search(query):
+        return query
+    rest = _OPENING.sub("", _NAME_ASKED.sub(" ", query))
+    return "who is " + re.sub(r"\s+", " ", rest).strip()
+
+
 # A second question asked in the same breath: "who is the new CEO and when does he start",
 # "who fits best, and why?", "... some French outfit? What's that group called?". The second
 # part opens with a question word or an auxiliary after "?", a comma, "and" or a dash.

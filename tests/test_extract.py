@@ -423,6 +423,22 @@ def test_a_price_share_age_duration_or_date_asked_in_everyday_words(question, ki
     assert answer_kind(question) == kind
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("whats the new ceos name", "person"),
+    ("what's the name of acme's new ceo", "person"),
+    ("name of the guy replacing roe?", "person"),
+    ("the new boss is called what", "person"),
+    ("which exec said the platform thing", "person"),
+    ("which acme executive was quoted on costs", "person"),
+    ("whats the name of the alliance", ""),  # a body, not a person
+    ("what do people say about the deal", ""),
+])
+def test_a_persons_name_asked_without_who(question, kind):
+    # each asked for nothing: no name in bold, and no check that a quote names the person
+    assert answer_kind(question) == kind
+
+
+
 def test_a_capitalised_common_word_or_possessive_is_no_part_of_a_name():
     sentence = "With Uchida’s resignation, incoming CEO Ivan Espinosa may reopen talks."
     assert [c for _, _, c in candidates("Who is the incoming CEO?", sentence, "person")] == ["Ivan Espinosa"]

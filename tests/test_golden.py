@@ -286,6 +286,17 @@ def test_a_price_share_duration_or_date_in_everyday_words_the_article_does_not_g
     assert real_assistant.answer(question).status != "answered"
 
 
+@pytest.mark.parametrize("question, name", [
+    ("what's the name of nissan's new ceo", "Ivan Espinosa"),  # was not covered (0.10)
+    ("whats the new ceos name", "Ivan Espinosa"),
+    ("name of the guy replacing uchida?", "Ivan Espinosa"),  # quoted Uchida's sentence, no name
+    ("what is the outgoing ceo called", "Makoto Uchida"),
+])
+def test_a_persons_name_asked_without_who_is_given(real_assistant, question, name):
+    a = real_assistant.answer(question)
+    assert a.status == "answered" and a.short_answer == name
+
+
 @pytest.mark.parametrize("question", ["how soon does espinosa take over", "how long until espinosa takes over"])
 def test_how_soon_asks_for_the_date(real_assistant, question):
     # quoted the right sentence, but with no date in bold: "how soon" asked for no kind
