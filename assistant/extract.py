@@ -187,9 +187,24 @@ _QUESTION_WORD = re.compile(r"\b(what|whats|which|why|how|where|is|are|was|were|
 _OPENS_WHO_WHEN = re.compile(r"^\W*(?:who|whom|whose|when)(?:[’']?s)?\b", re.I)
 
 
+# Question words as hurried typists write them: "wat day", "hw many", "wen does he start";
+# lower case only ("Wen" may be a name).
+_TYPED = [(re.compile(rf"\b(?:{typed})\b"), word) for typed, word in (
+    (r"wat|wut|wht|waht|whta", "what"), (r"wats|wuts|whts|wahts", "whats"), (r"wen|whn|wehn", "when"),
+    (r"hw|hwo|hou", "how"))]
+
+
+def _as_meant(question: str) -> str:
+    """``question`` with the question words a hurried typist misspells spelt out (``_TYPED``)."""
+    for typed, word in _TYPED:
+        question = typed.sub(word, question)
+    return question
+
+
 @functools.lru_cache(maxsize=1024)  # asked of the same question for each of its candidate sentences
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
+    question = _as_meant(question)
     for kind, cue in _KIND_CUES:
         if kind == MONEY and _OPENS_WHO_WHEN.search(question):
             continue  # "Who said the stock price fell?", "When is the price out?": a money word is their topic
@@ -584,15 +599,17 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
 
 
 def _less_the_replaced(question: str, names: list[str]) -> list[str]:
-    """``names`` without the person a "who replaced X?" question names as replaced: the one
-    who came in is often named in a sentence that does not repeat X ("incoming CEO Jo Roe
-    takes the reins on April 1st")."""
+    """``names`` without the person a "who replaced X?" question names as replaced (or names
+    before "who replaces him?"): the one who came in is often named in a sentence that does
+    not repeat X ("incoming CEO Jo Roe takes the reins on April 1st")."""
     low = question.lower()
-    m = _REPLACER.search(low)
-    end = m.end() if m else (s.start("object") if (s := _replacing_someone(low, names)) else -1)
+    m = _REPLACER.search(low) or _replacing_someone(low, names)
+    end = (m.start("object") if "object" in m.groupdict() else m.end()) if m else -1
     # the verb's object only: "who replaced brooks as corvane's chair" still asks of Corvane
     cut = r"[,;:?!]|\b(?:as|at|in|of|for|on|with|and|when|after|before)\b"
-    replaced = re.split(cut, low[end:])[0] if end >= 0 else ""
+    replaced = re.split(cut, low[end:])[0] if m else ""
+    if m and re.match(r"\s*(?:him|her|them)\b", replaced):
+        replaced = low[:m.start()]  # "roe is out, who replaces him": the one named before
     return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}\b", replaced)]
 
 

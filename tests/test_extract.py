@@ -529,3 +529,15 @@ def test_who_said_someone_is_replacing_asks_for_the_speaker():
 ])
 def test_whose_role_is_asked_is_read_however_it_is_typed(question, words):
     assert holder_words(question) == words
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("wat day does she start", "date"),
+    ("wen does she start", "date"),
+    ("hw many models are coming", "number"),
+    ("wats the price", "money"),
+    ("Wen Jiabao said what?", ""),  # a capitalised name is no misspelt "when"
+])
+def test_question_words_as_hurried_typists_write_them(question, kind):
+    # "wat day does the new boss officially start" asked for no date, in a tester's try
+    assert answer_kind(question) == kind
