@@ -17,7 +17,8 @@ PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "perce
 # The words a yes/no question opens with.
 _AUX_WORDS = r"is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|shall"
 # Measures a figure answers, by name.
-_MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging time|charge time|"
+_MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging (?:time|speed)|"
+            r"charge (?:time|speed)|"
             r"towing capacity)")
 # Words for a person, as asked for: a job title, or "guy", "exec", "person".
 _PERSON_NOUN = (r"(?:ceo|cfo|coo|cto|chief|boss|head\s+(?:man|honcho)|president|chair(?:man|woman|person)?|officer|"
@@ -54,7 +55,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
     (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
                         r"\bhow (big|large) (?:of )?an? (?!deal\b)|"
-                        r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|mpg)\b|\bin (miles|km|kilomet(er|re)s)\b",
+                        r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|kw|mpg|mph)\b|\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
     # a measure asked for by its name ("what's the range of the new Roe 5", "its top speed",
     # "how much horsepower", or the bare "roe 5 range?"), not a variety ("a wide range of

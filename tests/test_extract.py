@@ -414,6 +414,9 @@ def test_a_size_distance_or_unit_asks_for_a_figure(question, kind):
     ("how soon does roe take over", "date"),
     ("release date of the roe 5?", "date"),
     ("whats the timeline for the new models", "date"),
+    ("how fast does the roe 5 charge, kw?", "number"),  # answered (0.6) in a tester's try
+    ("whats the charging speed", "number"),
+    ("is the charging speed better?", ""),
     ("Is the lineup up to date?", ""),
     ("Is the old model out of date?", ""),
 ])
