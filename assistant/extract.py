@@ -55,7 +55,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
     (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
                         r"\bhow (big|large) (?:of )?an? (?!deal\b)|"
-                        r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|kw|mpg|mph)\b|\bin (miles|km|kilomet(er|re)s)\b",
+                        r"\bhow far (can|could|does|do|will|would)\b|\b(kwh|kw|mpg|mph)\b|"
+                        r"\bin (miles|km|kilomet(er|re)s)\b",
                         re.I)),
     # a measure asked for by its name ("what's the range of the new Roe 5", "its top speed",
     # "how much horsepower", or the bare "roe 5 range?"), not a variety ("a wide range of
@@ -87,7 +88,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     # a person asked for by name or by a word for a person: "whats the new ceos name", "name
     # of the guy replacing her?", "the new boss is called what", "which exec said that"; not
     # "the name of the alliance", "what do people say"
-    (PERSON, re.compile(rf"\b{_PERSON_NOUN}(?:[’']?s)?\s+(?:real\s+|full\s+)?name\b|"
+    (PERSON, re.compile(rf"\b(?:{_PERSON_NOUN}(?:[’']?s)?|his|her|their)\s+(?:real\s+|full\s+)?names?\b|"
                         rf"\bname\s+of\s+(?:the\s+|that\s+|this\s+|[\w-]+[’']?s\s+)?(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b|"
                         rf"\b{_PERSON_NOUN}\s+(?:is\s+|was\s+)?called\b|"
                         rf"\bwhich\s+(?:[\w’'-]+\s+){{0,2}}?{_PERSON_NOUN}\b", re.I)),

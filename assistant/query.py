@@ -185,11 +185,12 @@ def searched(query: str) -> str:
 
 # How a person's name is asked for: "what's the name of", "the new ceo's name", "is called
 # what". Those words are the asking, which no passage holding the name shares.
-_NAME_ASKED = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was))?\s+|(?:tell|give)\s+me\s+)?"
+_NAME_ASKED = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was|are|were))?\s+|(?:tell|give)\s+me\s+)?"
                          r"(?:the\s+)?(?:real\s+|full\s+)?name\s+of\s+|"
-                         r"(?:[’']s|(?<![\Ws])s)?\s+(?:real\s+|full\s+)?name\b|"
+                         r"(?:[’']s|(?<![\Ws])(?<!\bhi)s)?\s+(?:real\s+|full\s+)?names?\b|"
                          r"\s+(?:is\s+|was\s+)?called(?:\s+what)?\b", re.IGNORECASE)
-_OPENING = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was))?|(?:tell|give)\s+me)\s+", re.IGNORECASE)
+_OPENING = re.compile(r"^\W*(?:(?:what|whats|what[’']s)(?:\s+(?:is|was|are|were))?|(?:tell|give)\s+me)\s+",
+                      re.IGNORECASE)
 
 
 def as_who(query: str) -> str:

@@ -433,6 +433,7 @@ def test_a_price_share_age_duration_or_date_asked_in_everyday_words(question, ki
     ("the new boss is called what", "person"),
     ("which exec said the platform thing", "person"),
     ("which acme executive was quoted on costs", "person"),
+    ("whats his name", "person"),
     ("whats the name of the alliance", ""),  # a body, not a person
     ("what do people say about the deal", ""),
 ])

@@ -299,6 +299,16 @@ def test_a_persons_name_asked_without_who_is_given(real_assistant, question, nam
     assert a.status == "answered" and a.short_answer == name
 
 
+def test_whats_his_name_after_a_question_on_a_quote_names_the_speaker(real_assistant):
+    # was not covered (0.02) once "his name" asked for a person, as "who is hi"; before that,
+    # the quote with no name in bold
+    first = "what did the planning chief say about platforms?"
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": real_assistant.answer(first).text}]
+    a = real_assistant.answer("whats his name", history=history)
+    assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
+
+
 @pytest.mark.parametrize("question", ["how soon does espinosa take over", "how long until espinosa takes over"])
 def test_how_soon_asks_for_the_date(real_assistant, question):
     # quoted the right sentence, but with no date in bold: "how soon" asked for no kind

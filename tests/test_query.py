@@ -188,6 +188,8 @@ def test_a_clause_setting_the_scene_is_not_what_is_asked(question, asked):
     ("the new ceo is called what", "who is the new ceo"),
     ("who is the new ceo", "who is the new ceo"),
     ("which exec said that", "which exec said that"),
+    ("whats his name", "who is his"),  # the "s" of "his" is no possessive either
+    ("what are their names", "who is their"),
 ])
 def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     # "what's the name of nissan's new ceo" was not covered (0.10): "name" pulled the search
