@@ -13,12 +13,24 @@ import time
 from pathlib import Path
 
 from .config import MODES, Settings
-from .evaluation import FRESH2, FRESH3, LEGACY, TUNING, GoldQuestion, evaluate, history, load_gold, overlaps, summarise
+from .evaluation import (
+    FRESH2,
+    FRESH3,
+    FRESH4,
+    LEGACY,
+    TUNING,
+    GoldQuestion,
+    evaluate,
+    history,
+    load_gold,
+    overlaps,
+    summarise,
+)
 from .params import AnswerParams
 
 FOLDS = 5
 # Sets answered whole with the shipped calibration (fitted on the blind set): never fitted on.
-HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "legacy": LEGACY}
+HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "legacy": LEGACY}
 # (key, header, format, higher is better)
 COLUMNS = [
     ("hit@3", "hit@3", "{:.3f}", True), ("cites_evidence", "cites", "{:.3f}", True),
