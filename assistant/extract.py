@@ -65,7 +65,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (NUMBER, re.compile(rf"(?:\b(?:what(?:[’']?s| is| was| will be| would be)?|how much|how many)\s+"
                         rf"(?!kinds?\b|sorts?\b|types?\b)(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){{0,3}}?"
                         rf"|^\W*(?!(?:{_AUX_WORDS})\b)(?:the\s+|its\s+)?(?:[\w’'-]+\s+){{0,3}}?(?={_MEASURE}\b"
-                        rf"(?:\s+of\b[^?]*)?\W*$))(?<!product )(?<!model )(?<!vehicle )(?<!lineup )"
+                        rf"(?:\s+of\b[^?]*)?(?:\W+(?:pls|plz|please|thx|thanks))?\W*$))"
+                        rf"(?<!product )(?<!model )(?<!vehicle )(?<!lineup )"
                         rf"{_MEASURE}\b(?!\s+of\s+(?!the\b|its\b|their\b)(?:[\w-]+\s+){{0,2}}[\w-]+s\b)",
                         re.I)),
     # "whens", "whos": how hurried typists write "when's" and "who's"
@@ -153,6 +154,7 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-
 _TITLE_WORDS = frozenset("""
 ceo cfo coo cto cio cmo chief executive executives officer officers president vice chair chairman chairwoman
 chairperson director directors head manager managers founder cofounder co-founder boss leader
+spokesman spokeswoman spokesperson
 """.split())
 
 
@@ -293,7 +295,14 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
     else:
         found = _longest(sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
                                 for m in _PATTERNS[k].finditer(sentence)))
+        if kind == DATE and _YEAR_ASKED.search(question):
+            found = [(s, e, c) for s, e, c in found if _YEAR.search(c)]
     return [(s, e, c) for s, e, c in found if _fresh(c, question)]
+
+
+# "What year does she start?" asks for a year: "April 1st" is a date that gives none.
+_YEAR_ASKED = re.compile(r"\b(?:what|which|wat)\s+(?:calendar\s+|fiscal\s+)?(?:year|yr)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:FY|CY)\s?'?\d{2,4}\b")
 
 
 def _longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -349,6 +358,7 @@ _TITLES = [
     ("ceo", r"\bceo\b|chief executive"), ("cfo", r"\bcfo\b|chief financial"), ("coo", r"\bcoo\b|chief operating"),
     ("cto", r"\bcto\b|chief technology"), ("chair", r"\bchair(?:man|woman|person)?\b"),
     ("president", r"\bpresident\b"), ("founder", r"\bfounder\b"),
+    ("spokesperson", r"\bspokes(?:man|woman|person|people|men|women)\b"),
 ]
 # A company's leader in everyday words ("the new boss", "who's in charge", "the top job").
 LEADER_WORDS = r"boss(?:es)?|in charge|top (?:job|exec\w*|man|woman|guy|dog)|head (?:honcho|man|woman|guy)|at the helm"
@@ -636,4 +646,6 @@ def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
         return any(people(s) for s in sentences)
     if kind == TITLE:
         return any(candidates(question, s, TITLE) for s in sentences)
+    if kind == DATE and _YEAR_ASKED.search(question):
+        return any(_YEAR.search(m.group()) for s in sentences for m in _PATTERNS[DATE].finditer(s))
     return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)

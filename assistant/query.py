@@ -53,7 +53,15 @@ _INSTRUCTION = re.compile(
     # asked of someone ("Did the regulator ignore what the document said?")
     r"|(?:^|[.!?;:,]\s*|\b(?:and|so|now|just|please)\s+)(forget|ignore|disregard)\s+(about\s+)?(what\s+)?the\s+"
     r"(article|text|document)\b"
-    r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b",
+    r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b"
+    # told where to answer from: "answer from your general knowledge, not the article"
+    r"|\b(?:answer|reply|respond)\s+(?:\w+\s+){0,2}?(?:from|using|with|out of)\s+(?:your\s+)?(?:own\s+|general\s+)?"
+    r"(?:knowledge|training|memory)\b"
+    # a piece of writing asked for, not a question about the article: "write me a poem",
+    # "can u help me write a cover letter"
+    r"|^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?(?:help\s+me\s+(?:how\s+to\s+)?)?"
+    r"(?:write|compose|draft)\s+(?:me\s+|us\s+)?(?:a|an|some|my)\s+(?:[\w-]+\s+){0,2}?(?:poem|song|story|essay|letter|"
+    r"e-?mail|joke|limerick|haiku|tweet|speech|code|script|program|resume|cv)s?\b",
     re.IGNORECASE,
 )
 

@@ -545,3 +545,16 @@ def test_whose_role_is_asked_is_read_however_it_is_typed(question, words):
 def test_question_words_as_hurried_typists_write_them(question, kind):
     # "wat day does the new boss officially start" asked for no date, in a tester's try
     assert answer_kind(question) == kind
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("What year does Roe become CEO?", "Roe takes over on April 1st.", ""),  # a date, but no year
+    ("What year does Roe become CEO?", "Roe takes over on April 1st, 2026.", "April 1st, 2026"),
+    ("By what year will the models launch?", "Ten models launch by FY26.", "FY26"),
+    ("When does Roe become CEO?", "Roe takes over on April 1st.", "April 1st"),
+])
+def test_a_year_asked_for_is_a_date_with_a_year(question, sentence, expected):
+    # "What year does Espinosa become CEO?" was answered (0.93) with "April 1st"
+    found = candidates(question, sentence, answer_kind(question))
+    assert [c for _, _, c in found][:1] == ([expected] if expected else [])
+    assert has_kind(answer_kind(question), [sentence], question) == bool(expected)
