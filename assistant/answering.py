@@ -52,6 +52,7 @@ from .extract import (
     name_forms,
     role_holders,
     supports,
+    viewers,
     window,
 )
 from .extract import people as extract_people
@@ -229,12 +230,14 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
 
 
 def unknown_names(question: str, index: Index) -> list[str]:
-    """The names the question gives that the corpus never mentions ("Toyota"). A name is
-    known when the corpus has it, or the place its demonym comes from ("American"); acronyms
-    ("BEVs", "EMs") are terms rather than names, and titles are not names."""
+    """The names the question gives that the corpus never mentions ("Toyota"), and whoever it
+    asks the view of in words the corpus never uses ("what do analysts think": ``viewers``). A
+    name is known when the corpus has it, or the place its demonym comes from ("American");
+    acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names."""
     return [w for w in capitalised_words(question)
             if _word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
-            and not index.bm25_passages.known(sorted(set().union(*(_word_tokens(f) for f in name_forms(w)))))]
+            and not index.bm25_passages.known(sorted(set().union(*(_word_tokens(f) for f in name_forms(w)))))] + \
+        [w for w in viewers(question) if _word_tokens(w) and not index.bm25_passages.known(sorted(_word_tokens(w)))]
 
 
 def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:

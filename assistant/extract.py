@@ -466,6 +466,32 @@ def holder_words(question: str) -> list[str]:
                               and not {w, typed} & _NO_HOLDER and typed not in STOPWORDS_EN_PLUS))
 
 
+# Whose view or reaction a question asks ("what do analysts think", "how did the stock
+# react"): the word before the verb. Not the text itself, nor whoever it is about in general
+# words ("what does the company say"), nor a pronoun: those ask the article.
+_VIEW = re.compile(r"\b(?:what|how)\s+(?:do|does|did|will|would|have|has)\s+(?:the\s+|most\s+|some\s+|other\s+|"
+                   r"[a-z]+[’']s\s+|[a-z]+\s+(?=[a-z]+\s+(?:react|respond)))?(?P<word>[a-z]+)\s+"
+                   r"(?:think|thought|say|said|expect|predict|feel|reckon|make\s+of|believe|react|respond)\b")
+_NOT_VIEWER = frozenset("""
+article author writer piece story report text company companies firm firms corporation corporations automaker
+automakers carmaker carmakers maker makers brand brands management leadership executives exec execs they it he she
+we you i both two sides side people
+""".split())
+
+
+def viewers(question: str) -> list[str]:
+    """The words for a group whose view or reaction a question asks (``_VIEW``), less those
+    that ask the article itself (``_NOT_VIEWER``), titles and function words: "analysts" of
+    "what do analysts think of the plan?"."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    found = (m.group("word") for m in _VIEW.finditer(question.lower()))
+    # a group, in the plural ("analysts", "dealers"): a singular word there is as often a
+    # misspelt name or a thing ("what did espinoza say", "what does epower feel like")
+    return list(dict.fromkeys(w for w in found if len(w) > 3 and re.search(r"[^s]s$", w) and w not in _NOT_VIEWER
+                              and not is_title(w) and w not in STOPWORDS_EN_PLUS))
+
+
 def role_holders(question: str, names: list[str]) -> list[tuple[str, str]]:
     """The people the question names by a job title tied to a name: ("honda", CEO pattern)
     for "Honda's CEO", "hondas ceo", "the Honda CEO", "the CEO of Honda" or "Honda's boss"

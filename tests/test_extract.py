@@ -18,6 +18,7 @@ from assistant.extract import (
     role_holders,
     roles_met,
     supports,
+    viewers,
     window,
 )
 
@@ -558,3 +559,18 @@ def test_a_year_asked_for_is_a_date_with_a_year(question, sentence, expected):
     found = candidates(question, sentence, answer_kind(question))
     assert [c for _, _, c in found][:1] == ([expected] if expected else [])
     assert has_kind(answer_kind(question), [sentence], question) == bool(expected)
+
+
+@pytest.mark.parametrize("question, found", [
+    ("What do analysts think of the new plan?", ["analysts"]),
+    ("how did investors react to the ceo news", ["investors"]),
+    ("what do acme's dealers think", ["dealers"]),
+    ("what does the company say about cash", []),  # the article's own subject, in general words
+    ("what does the article say", []),
+    ("what did espinoza say abt partnerships", []),  # a misspelt name, not a group
+    ("what does epower feel like to drive", []),
+])
+def test_a_group_whose_view_is_asked(question, found):
+    # "What do analysts think of Nissan's new product plan?" was answered (0.81) with the
+    # article's own view; the article quotes no analyst
+    assert viewers(question) == found

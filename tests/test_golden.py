@@ -327,6 +327,11 @@ def test_a_year_or_a_spokesperson_the_article_does_not_give_is_not_answered(real
     assert real_assistant.answer(question).status != "answered"
 
 
+def test_a_view_of_a_group_the_article_never_mentions_is_not_answered(real_assistant):
+    a = real_assistant.answer("What do analysts think of Nissan's new product plan?")
+    assert a.status != "answered" and "analysts" in a.notice
+
+
 @pytest.mark.parametrize("question", ["how soon does espinosa take over", "how long until espinosa takes over"])
 def test_how_soon_asks_for_the_date(real_assistant, question):
     # quoted the right sentence, but with no date in bold: "how soon" asked for no kind
