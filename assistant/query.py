@@ -88,6 +88,18 @@ def clean(raw: str, max_chars: int) -> Question:
     return Question(text, notice)
 
 
+# Advice asked for: "should I buy Nissan shares now?", "would you recommend the new Leaf?",
+# "is it worth buying one?". An article reports; what the reader should do is theirs to decide.
+_ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\b|\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"
+                     r"\bis\s+(?:it|this|that|now)\s+(?:a\s+)?(?:good|smart|wise|worth|the\s+right)\b"
+                     r"(?:\s+(?:idea|time|move))?\s+(?:to\s+)?(?:buy|sell|invest|get)\w*", re.IGNORECASE)
+
+
+def asks_advice(text: str) -> bool:
+    """Whether the question asks what the reader should do (``_ADVICE``)."""
+    return bool(_ADVICE.search(text))
+
+
 def is_instruction(text: str) -> bool:
     """Does the text try to instruct the assistant instead of asking about the article?"""
     return bool(_INSTRUCTION.search(text))

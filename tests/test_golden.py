@@ -332,6 +332,12 @@ def test_a_view_of_a_group_the_article_never_mentions_is_not_answered(real_assis
     assert a.status != "answered" and "analysts" in a.notice
 
 
+def test_advice_is_not_answered_as_if_the_article_gave_it(real_assistant):
+    # was answered (0.7) with the Foxconn and Honda sentence, in a tester's try of round 9
+    a = real_assistant.answer("Should I buy Nissan shares now?")
+    assert a.status != "answered" and a.short_answer == ""
+
+
 @pytest.mark.parametrize("question", ["how soon does espinosa take over", "how long until espinosa takes over"])
 def test_how_soon_asks_for_the_date(real_assistant, question):
     # quoted the right sentence, but with no date in bold: "how soon" asked for no kind

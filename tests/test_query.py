@@ -7,6 +7,7 @@ import pytest
 from assistant.query import (
     as_who,
     asked_clause,
+    asks_advice,
     capitalised_words,
     is_instruction,
     last_lead,
@@ -204,3 +205,15 @@ def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     # "what's the name of nissan's new ceo" was not covered (0.10): "name" pulled the search
     # away from the sentence naming him, and the replacing rules read only "who ..."
     assert as_who(question) == asked
+
+
+@pytest.mark.parametrize("question, advice", [
+    ("Should I buy Acme shares now?", True),
+    ("would u recommend the new roe 5", True),
+    ("is it a good time to buy one", True),
+    ("Can you recommend a good brokerage for buying Japanese equities?", True),
+    ("what should acme do", False),  # what the article may say the company should do
+    ("should acme merge with corvane", False),
+])
+def test_advice_asked_for_is_told_apart(question, advice):
+    assert asks_advice(question) == advice
