@@ -61,6 +61,7 @@ from .lexical import tokenize
 from .live import LiveIndex
 from .params import AnswerParams, Params
 from .query import (
+    Question,
     as_who,
     asked_clause,
     asks_advice,
@@ -69,6 +70,7 @@ from .query import (
     has_words,
     is_instruction,
     names,
+    opening,
     parts,
     points_back,
     resolve,
@@ -574,7 +576,7 @@ class Assistant:
             if is_instruction(q.text):
                 return Answer(INSTRUCTION, False, "", notice=notice, timings_ms=_elapsed(t0),
                               status=records.REFUSED)  # nothing searched
-            history = history if isinstance(history, list) else None
+            q, history = _opened(q, history if isinstance(history, list) else None)
             readings = self.readings(q.text, history, mode, k)
             query = readings[0].query
             if self.live.stale:  # answered from the last good index while the corpus changed
@@ -848,7 +850,15 @@ class Assistant:
         q = clean(question, self.settings.max_question_chars)
         if not has_words(q.text) or is_instruction(q.text):
             return None
+        q, history = _opened(q, history)
         return self.readings(q.text, history, mode)
+
+
+def _opened(q: Question, history: list[dict] | None) -> tuple[Question, list[dict] | None]:
+    """The question without what it opens with before asking (``query.opening``), and the
+    history, none when the question says the topic changes."""
+    text, changed = opening(q.text)
+    return replace(q, text=text), None if changed else history
 
 
 def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedder:

@@ -88,6 +88,30 @@ def clean(raw: str, max_chars: int) -> Question:
     return Question(text, notice)
 
 
+# What a question may open with before it asks: fillers ("ok,", "so", "quick question:") and
+# a change of topic said outright ("switching topics -", "different question:", "unrelated,
+# but", "on another note,"). Not "and", "also" or "but": they lean on what was said.
+_TOPIC_CHANGE = (r"(?:new|different|diff|separate|unrelated|another|other)\s+(?:question|topic|q|subject)"
+                 r"|switch(?:ing)?\s+(?:topics?|gears|subjects?)|chang(?:e|ing)\s+(?:the\s+)?(?:subject|topics?)"
+                 r"|on\s+(?:another|a\s+different|an\s+unrelated|a\s+separate)\s+(?:note|matter|topic|subject)"
+                 r"|unrelated(?:\s*,?\s*but)?")
+_FILLER = r"ok(?:ay)?|so|alright|hm+|well|by\s+the\s+way|btw|quick\s+(?:question|q)|one\s+more\s+(?:thing|question)"
+_OPENING_WORDS = re.compile(rf"^\W*(?:(?:{_FILLER}|(?P<change>{_TOPIC_CHANGE}))\b[\s,:;.!?–—-]*)+", re.IGNORECASE)
+
+
+def opening(question: str) -> tuple[str, bool]:
+    """``question`` without the fillers and topic-change words it opens with (``_OPENING_WORDS``),
+    and whether it said outright that the topic changes: "ok, switching topics - how many NA
+    models by FY26?" asks "how many NA models by FY26?", of no earlier turn. A question that is
+    nothing else is kept as it is."""
+    m = _OPENING_WORDS.match(question)
+    if not m or not has_words(question[m.end():]):
+        return question, False
+    changed = any(x.group("change") for x in re.finditer(rf"(?:{_FILLER}|(?P<change>{_TOPIC_CHANGE}))",
+                                                          question[: m.end()], re.IGNORECASE))
+    return question[m.end():], changed
+
+
 # Advice asked for: "should I buy Nissan shares now?", "would you recommend the new Leaf?",
 # "is it worth buying one?". An article reports; what the reader should do is theirs to decide.
 _ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\b|\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"

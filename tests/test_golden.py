@@ -338,6 +338,15 @@ def test_advice_is_not_answered_as_if_the_article_gave_it(real_assistant):
     assert a.status != "answered" and a.short_answer == ""
 
 
+def test_a_topic_change_said_outright_is_answered_on_its_own(real_assistant):
+    # was partial (0.45): "ok switching topics" was searched too, and the e-POWER turn before it
+    first = "what does e-power not need?"
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": real_assistant.answer(first).text}]
+    a = real_assistant.answer("ok, switching topics - how many NA models by FY26?", history=history)
+    assert a.status == "answered" and "greater than 10 new" in a.text.split("\n")[0]
+
+
 @pytest.mark.parametrize("question", ["how soon does espinosa take over", "how long until espinosa takes over"])
 def test_how_soon_asks_for_the_date(real_assistant, question):
     # quoted the right sentence, but with no date in bold: "how soon" asked for no kind

@@ -13,6 +13,7 @@ from assistant.query import (
     last_lead,
     names,
     needs_context,
+    opening,
     parts,
     points_back,
     resolve,
@@ -217,3 +218,16 @@ def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
 ])
 def test_advice_asked_for_is_told_apart(question, advice):
     assert asks_advice(question) == advice
+
+
+@pytest.mark.parametrize("question, asked, changed", [
+    ("ok, switching topics - how many new models by FY26?", "how many new models by FY26?", True),
+    ("Diff q: what three areas are they cooperating on?", "what three areas are they cooperating on?", True),
+    ("On another matter, what platform is the Roe 5 built on?", "what platform is the Roe 5 built on?", True),
+    ("so when does he start", "when does he start", False),
+    ("btw who is roe", "who is roe", False),  # an aside, not a new topic: "btw when does he start?"
+    ("also, when does he start?", "also, when does he start?", False),  # leans on the last turn
+    ("ok", "ok", False),  # nothing else: kept
+])
+def test_what_a_question_opens_with_before_it_asks(question, asked, changed):
+    assert opening(question) == (asked, changed)
