@@ -764,7 +764,11 @@ class Assistant:
                                           self.asked_names(question, c.passage.chunk.source)))
                        for i, c in enumerate(chosen)]
             offered = [(i, c, x) for i, c, x in offered if x]
-            if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1:
+            # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
+            # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
+            # one (it still counts as a different name offered: the quotes disagree)
+            if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1 \
+                    and (a.kind != PERSON or offered[0][2].lower() in self._corpus_names().people):
                 i, c, short = offered[0]
                 chosen = [c] + chosen[:i] + chosen[i + 1:]
         if not short and a.kind and chosen and not chosen[0].x["kind"]:

@@ -109,3 +109,20 @@ def test_a_part_of_a_two_part_answer_never_halves_a_quotation():
     assert [c.text for c in _first(chosen, 2)] == [c.text for c in chosen[:3]]  # type: ignore[arg-type]
     assert _first(chosen, 1) == chosen[:1]  # type: ignore[arg-type]
     assert _first(chosen, 3) == chosen[:3]  # type: ignore[arg-type]
+
+
+def test_a_body_read_as_a_name_is_never_a_person_in_bold(tmp_path):
+    # "the Corvane Bike Alliance" ends in two capitalised words, as a name does: it was the
+    # bold answer to "who gives Acme a base?". A person in bold is one the corpus names
+    # with a job title somewhere ("Acme CEO Max Poe")
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+    from tests.conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text("Acme Plans\nAcme is already part of the Corvane Bike Alliance, which gives it a "
+                                     "base to build from. Acme CEO Max Poe spoke on Monday about bikes.\n")
+    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
+    assert a.answer("Who gives Acme a base to build from?").short_answer == ""
+    assert a.answer("Who spoke on Monday?").short_answer == "Max Poe"
