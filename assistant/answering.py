@@ -50,7 +50,9 @@ from .extract import (
     lead_answer,
     mentions,
     name_forms,
+    replaced_names,
     role_holders,
+    said_to_leave,
     supports,
     viewers,
     window,
@@ -334,8 +336,9 @@ def _quote_ends(text: str) -> tuple[bool, bool]:
 
 def _first(chosen: list[Candidate], n: int) -> list[Candidate]:
     """The first ``n`` of ``chosen``, and the sentence after them while the last one opens
-    a quotation it does not close (``whole_quotes`` completed it): a cut never halves a quote."""
-    while n < len(chosen) and _quote_ends(chosen[n - 1].text)[0]:
+    a quotation it does not close and that one closes it (``whole_quotes`` put it there): a
+    cut never halves a quote."""
+    while n < len(chosen) and _quote_ends(chosen[n - 1].text)[0] and _quote_ends(chosen[n].text)[1]:
         n += 1
     return chosen[:n]
 
@@ -573,10 +576,10 @@ class Assistant:
             notice = q.notice
             if not has_words(q.text):
                 return Answer(EMPTY, False, "", notice=notice, timings_ms=_elapsed(t0), status=records.EMPTY)
-            if is_instruction(q.text):
+            q, history = _opened(q, history if isinstance(history, list) else None)
+            if is_instruction(q.text):  # after what it opens with: "ok, write me a poem"
                 return Answer(INSTRUCTION, False, "", notice=notice, timings_ms=_elapsed(t0),
                               status=records.REFUSED)  # nothing searched
-            q, history = _opened(q, history if isinstance(history, list) else None)
             readings = self.readings(q.text, history, mode, k)
             query = readings[0].query
             if self.live.stale:  # answered from the last good index while the corpus changed
@@ -745,6 +748,12 @@ class Assistant:
             # what was asked. Only names the article uses count: an acronym it never writes
             # ("NA", "EMs") is no name to find.
             status = records.PARTIAL
+        if status == records.ANSWERED and (replaced := replaced_names(question, self.asked_names(
+                question, chosen[0].passage.chunk.source) if chosen else [])) \
+                and not any(said_to_leave(n, c.text) for n in replaced for c in cands):
+            # "who replaced Cartier?": the answer need not name him, but some sentence must say
+            # he is the one leaving, or the newcomer it names replaced someone else
+            status = records.PARTIAL
         if status == records.ANSWERED and chosen and not self._people_held(question, chosen[0]):
             # the question asks of a person the article names ("What did Uchida tell
             # reporters?") and the best sentence, read with the one before it, does not name
@@ -851,10 +860,9 @@ class Assistant:
                          mode: str | None = None) -> list[Analysis] | None:
         """The readings of one question as answer() would analyse them in ``mode``; None for
         the questions answer() turns away before searching (empty, or instructions)."""
-        q = clean(question, self.settings.max_question_chars)
+        q, history = _opened(clean(question, self.settings.max_question_chars), history)
         if not has_words(q.text) or is_instruction(q.text):
             return None
-        q, history = _opened(q, history)
         return self.readings(q.text, history, mode)
 
 

@@ -22,8 +22,7 @@ _MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|
             r"towing capacity)")
 # Words for a person, as asked for: a job title, or "guy", "exec", "person".
 _PERSON_NOUN = (r"(?:ceo|cfo|coo|cto|chief|boss|head\s+(?:man|honcho)|president|chair(?:man|woman|person)?|officer|"
-                r"director|manager|founder|leader|execs?|executives?|guy|man|woman|person|fellow|gentleman|"
-                r"official|spokes(?:man|woman|person))")
+                r"director|manager|founder|execs?|executives?|guy|fellow|gentleman|spokes(?:man|woman|person))")
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
     (PERCENT, re.compile(r"\b(percent(age)?)\b|%", re.I)),  # said outright, it beats "how much did"
     # an amount of money: "how much does it cost", "what's the price", "whats it gonna cost";
@@ -39,18 +38,19 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                        # they paying her"
                        r"\bset\s+(?:me|you|us|them|him|her|buyers?|people|customers?)\s+back\b|"
                        r"\bhow\s+(?:pricey|costly)\b|\bsticker\b|\bmsrp\b|"
-                       r"\bwhat\s+(?:are|is|do|does|did|will|would)\b.{0,30}\bpa(?:y|ying|id)\s+(?!off\b|for\b)\w+",
+                       r"\bwhat\s+(?:are|is|do|does|did|will|would)\b.{0,30}\bpa(?:y|ying|id)\s+(?!off\b|for\b|attention\b|heed\b|back\b|tribute\b|respects?\b)\w+",
                        re.I)),
     # "how much does it improve / how much better": a share, not an amount of money
     (PERCENT, re.compile(r"\bhow much\b.{0,60}\b(better|more|less|higher|lower|worse|improv\w*|increas\w*|"
                          r"gain\w*|boost\w*|sav\w*|efficien\w*)", re.I)),
     # a share held or won: "renault's stake in it", "nissan's market share" (not "what's at stake")
-    (PERCENT, re.compile(r"\bmarket\s+shares?\b|(?<!at )\bstakes?\s+in\b", re.I)),
+    (PERCENT, re.compile(r"\b(?:what(?:[’']?s| is| was| are)?|how much)\s+(?:[\w’'-]+\s+){0,3}?market\s+shares?\b|"
+                         r"(?:[’']s|\bits|\btheir)\s+stake\s+in\b", re.I)),
     (NUMBER, re.compile(r"\b(how many|number of|how much)\b", re.I)),  # after money and percent
     # an age or a length of time: "espinosa's age?", "how long has she been CEO" (not "how
     # long until ...": a date)
-    (NUMBER, re.compile(r"(?:[’']s|\bhis|\bher|\btheir|\bits)\s+age\b|"
-                        r"\bhow\s+long\s+(?:has|have|had|did|does|do|will|would|is|are|was|were)\b", re.I)),
+    (NUMBER, re.compile(r"(?<!\btoday)(?:[’']s|\bhis|\bher|\btheir)\s+age\b|"
+                        r"\bhow\s+long\s+(?:has|have|had|did|does|do|will|would)\b", re.I)),
     # a size or distance asked for outright ("how big is the battery", "what size stake",
     # "how far can it go", a figure in kWh or miles), not "how big a deal" or "how far along"
     (NUMBER, re.compile(r"\bwhat size\b|\bhow (big|large|heavy|old) (is|are|was|were|will)\b|"
@@ -77,7 +77,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                       r"(by|since|until|till) when)\b|"
                       # "the launch date", "release date?", "the timeline", "how soon", "how long
                       # until"; not "up to date", "out of date"
-                      r"(?<!to )(?<!of )\b(?:dates?|timeline|time\s*frame)\b|\bhow\s+soon\b|"
+                      r"(?<!to )(?<!of )(?<!-)\b(?:dates?|timeline|time\s*frame)\b|\bhow\s+soon\b|"
                       r"\bhow\s+long\s+(?:until|till|til|before)\b|"
                       # not a clause setting the scene for another question: "When Roe takes over, what changes?"
                       r"^\W*(?:(?:and|but|so|ok|okay)\W+)?when\b(?![^,;?]*[,;]\s*(?:what|whats|who|whos|how|why|which|where)\b)|"
@@ -86,13 +86,14 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                       r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
                       r"might|must|exactly|roughly|approximately)\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
-    # a person asked for by name or by a word for a person: "whats the new ceos name", "name
-    # of the guy replacing her?", "the new boss is called what", "which exec said that"; not
-    # "the name of the alliance", "what do people say"
-    (PERSON, re.compile(rf"\b(?:{_PERSON_NOUN}(?:[’']?s)?|his|her|their)\s+(?:real\s+|full\s+)?names?\b|"
-                        rf"\bname\s+of\s+(?:the\s+|that\s+|this\s+|[\w-]+[’']?s\s+)?(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b|"
-                        rf"\b{_PERSON_NOUN}\s+(?:is\s+|was\s+)?called\b|"
-                        rf"\bwhich\s+(?:[\w’'-]+\s+){{0,2}}?{_PERSON_NOUN}\b", re.I)),
+    # a person asked for by name: "whats the new ceos name", "name of the guy replacing her?",
+    # "the new boss is called what"; not "the name of the alliance", "what's the name of the
+    # platform the ceo mentioned" (another noun first), "what's his name" (of whom? the
+    # conversation says: it is completed from it)
+    (PERSON, re.compile(rf"\b{_PERSON_NOUN}(?:[’']?s)?\s+(?:real\s+|full\s+)?name\b|"
+                        rf"\bname\s+of\s+(?:the\s+|that\s+|this\s+|[\w-]+[’']?s\s+)?"
+                        rf"(?:(?!the\b|a\b|an\b|of\b)[\w-]+\s+){{0,2}}?{_PERSON_NOUN}\b|"
+                        rf"\b{_PERSON_NOUN}\s+(?:is\s+|was\s+)?called\b", re.I)),
     # a person's job title: "Cartier's title?", "whats his job title", "what's her job", "what
     # job did she have", "his role before he became CEO", "what did roe do before" (one word
     # for the person: "what did the bank do before" asks no job); not "the job of the engine",
@@ -295,13 +296,13 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
     else:
         found = _longest(sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
                                 for m in _PATTERNS[k].finditer(sentence)))
-        if kind == DATE and _YEAR_ASKED.search(question):
+        if kind == DATE and _YEAR_ASKED.search(_as_meant(question)):
             found = [(s, e, c) for s, e, c in found if _YEAR.search(c)]
     return [(s, e, c) for s, e, c in found if _fresh(c, question)]
 
 
 # "What year does she start?" asks for a year: "April 1st" is a date that gives none.
-_YEAR_ASKED = re.compile(r"\b(?:what|which|wat)\s+(?:calendar\s+|fiscal\s+)?(?:year|yr)\b", re.I)
+_YEAR_ASKED = re.compile(r"\b(?:what|which)\s+(?:calendar\s+|fiscal\s+)?(?:year|yr)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:FY|CY)\s?'?\d{2,4}\b")
 
 
@@ -471,11 +472,9 @@ def holder_words(question: str) -> list[str]:
 # words ("what does the company say"), nor a pronoun: those ask the article.
 _VIEW = re.compile(r"\b(?:what|how)\s+(?:do|does|did|will|would|have|has)\s+(?:the\s+|most\s+|some\s+|other\s+|"
                    r"[a-z]+[’']s\s+|[a-z]+\s+(?=[a-z]+\s+(?:react|respond)))?(?P<word>[a-z]+)\s+"
-                   r"(?:think|thought|say|said|expect|predict|feel|reckon|make\s+of|believe|react|respond)\b")
+                   r"(?:think|thought|say|said|predict|reckon|make\s+of|believe|react|respond)\b")
 _NOT_VIEWER = frozenset("""
-article author writer piece story report text company companies firm firms corporation corporations automaker
-automakers carmaker carmakers maker makers brand brands management leadership executives exec execs they it he she
-we you i both two sides side people
+companies firms corporations automakers carmakers makers brands executives execs sides
 """.split())
 
 
@@ -651,6 +650,18 @@ def _less_the_replaced(question: str, names: list[str]) -> list[str]:
     return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}\b", replaced)]
 
 
+def replaced_names(question: str, names: list[str]) -> list[str]:
+    """The names a "who replaced X?" question gives as the one replaced (``_less_the_replaced``)."""
+    kept = _less_the_replaced(question, names)
+    return [n for n in names if n not in kept]
+
+
+def said_to_leave(name: str, sentence: str) -> bool:
+    """Whether ``sentence`` names ``name`` and says someone leaves ("outgoing CEO Jo Roe",
+    "with Roe's resignation")."""
+    return mentions(name, sentence) and bool(_OUTGOING.search(sentence))
+
+
 def supports(question: str, query: str, sentence: str, names: list[str]) -> bool:
     """Whether ``sentence`` offers something of the kind the question asks for that meets
     its constraints: every name it gives (``names``), and for a person the job title and
@@ -672,6 +683,6 @@ def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
         return any(people(s) for s in sentences)
     if kind == TITLE:
         return any(candidates(question, s, TITLE) for s in sentences)
-    if kind == DATE and _YEAR_ASKED.search(question):
+    if kind == DATE and _YEAR_ASKED.search(_as_meant(question)):
         return any(_YEAR.search(m.group()) for s in sentences for m in _PATTERNS[DATE].finditer(s))
     return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)

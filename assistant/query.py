@@ -55,13 +55,13 @@ _INSTRUCTION = re.compile(
     r"(article|text|document)\b"
     r"|\byou(?:'re|’re| are) now\b|\b(pretend|act as if) (you|to)\b|\bjailbreak\b|\bdeveloper mode\b"
     # told where to answer from: "answer from your general knowledge, not the article"
-    r"|\b(?:answer|reply|respond)\s+(?:\w+\s+){0,2}?(?:from|using|with|out of)\s+(?:your\s+)?(?:own\s+|general\s+)?"
-    r"(?:knowledge|training|memory)\b"
+    r"|\b(?:answer|reply|respond)\s+(?:\w+\s+){0,2}?(?:from|using|with|out of)\s+"
+    r"(?:your\s+(?:own\s+|general\s+)?|general\s+)(?:knowledge|training|memory)\b"
     # a piece of writing asked for, not a question about the article: "write me a poem",
     # "can u help me write a cover letter"
     r"|^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?(?:help\s+me\s+(?:how\s+to\s+)?)?"
-    r"(?:write|compose|draft)\s+(?:me\s+|us\s+)?(?:a|an|some|my)\s+(?:[\w-]+\s+){0,2}?(?:poem|song|story|essay|letter|"
-    r"e-?mail|joke|limerick|haiku|tweet|speech|code|script|program|resume|cv)s?\b",
+    r"(?:write|compose|draft)\s+(?:me\s+|us\s+)?(?:a|an|some|my)\s+(?:[\w-]+\s+){0,2}?(?:poem|song|story|"
+    r"cover letter|joke|limerick|haiku|resume|cv)s?\b",
     re.IGNORECASE,
 )
 
@@ -114,7 +114,8 @@ def opening(question: str) -> tuple[str, bool]:
 
 # Advice asked for: "should I buy Nissan shares now?", "would you recommend the new Leaf?",
 # "is it worth buying one?". An article reports; what the reader should do is theirs to decide.
-_ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\b|\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"
+_ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\s+(?:buy|sell|invest|get|purchase|lease|wait|hold|choose|pick)\b|"
+                     r"\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"
                      r"\bis\s+(?:it|this|that|now)\s+(?:a\s+)?(?:good|smart|wise|worth|the\s+right)\b"
                      r"(?:\s+(?:idea|time|move))?\s+(?:to\s+)?(?:buy|sell|invest|get)\w*", re.IGNORECASE)
 
@@ -243,8 +244,10 @@ def as_who(query: str) -> str:
     Other questions are returned as they are. The caller decides that a person is asked for."""
     if not _NAME_ASKED.search(query):
         return query
-    rest = _OPENING.sub("", _NAME_ASKED.sub(" ", query))
-    return "who is " + re.sub(r"\s+", " ", rest).strip()
+    rest = re.sub(r"\s+", " ", _OPENING.sub("", _NAME_ASKED.sub(" ", query))).strip()
+    if not has_words(re.sub(r"\b(?:his|her|their|its)\b", " ", rest, flags=re.IGNORECASE)):
+        return query  # "whats his name": whose is the conversation's to say, not "who is his"
+    return "who is " + rest
 
 
 # A second question asked in the same breath: "who is the new CEO and when does he start",

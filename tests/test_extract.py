@@ -420,6 +420,12 @@ def test_a_size_distance_or_unit_asks_for_a_figure(question, kind):
     ("is the charging speed better?", ""),
     ("Is the lineup up to date?", ""),
     ("Is the old model out of date?", ""),
+    ("is the design out-of-date?", ""),
+    ("what is acme paying attention to in india?", ""),
+    ("how will acme gain market share in india?", ""),
+    ("what are the stakes in the talks?", ""),
+    ("in today's age, what's acme's smartest move?", ""),
+    ("how long is the road to a merger?", ""),
 ])
 def test_a_price_share_age_duration_or_date_asked_in_everyday_words(question, kind):
     # each asked for nothing, so a sentence with no figure or date could answer it: "what will
@@ -432,10 +438,13 @@ def test_a_price_share_age_duration_or_date_asked_in_everyday_words(question, ki
     ("what's the name of acme's new ceo", "person"),
     ("name of the guy replacing roe?", "person"),
     ("the new boss is called what", "person"),
-    ("which exec said the platform thing", "person"),
-    ("which acme executive was quoted on costs", "person"),
-    ("whats his name", "person"),
     ("whats the name of the alliance", ""),  # a body, not a person
+    # round 9's review: "which X" and "his name" were cues too, and put wrong names in bold
+    ("which chief said no-taboo?", ""),
+    ("which is the chief pillar of the product reboot?", ""),
+    ("whats his name", ""),  # of whom: completed from the conversation
+    ("the acme models, what are their names?", ""),
+    ("what's the name of the platform the new ceo mentioned?", ""),
     ("what do people say about the deal", ""),
 ])
 def test_a_persons_name_asked_without_who(question, kind):
@@ -552,6 +561,7 @@ def test_question_words_as_hurried_typists_write_them(question, kind):
     ("What year does Roe become CEO?", "Roe takes over on April 1st.", ""),  # a date, but no year
     ("What year does Roe become CEO?", "Roe takes over on April 1st, 2026.", "April 1st, 2026"),
     ("By what year will the models launch?", "Ten models launch by FY26.", "FY26"),
+    ("wut year does Roe become CEO?", "Roe takes over on April 1st.", ""),  # spelt as typed
     ("When does Roe become CEO?", "Roe takes over on April 1st.", "April 1st"),
 ])
 def test_a_year_asked_for_is_a_date_with_a_year(question, sentence, expected):
@@ -569,6 +579,7 @@ def test_a_year_asked_for_is_a_date_with_a_year(question, sentence, expected):
     ("what does the article say", []),
     ("what did espinoza say abt partnerships", []),  # a misspelt name, not a group
     ("what does epower feel like to drive", []),
+    ("what do customers expect from the new roe 5?", []),  # an expectation the article may state
 ])
 def test_a_group_whose_view_is_asked(question, found):
     # "What do analysts think of Nissan's new product plan?" was answered (0.81) with the

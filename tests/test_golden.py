@@ -308,14 +308,27 @@ def test_a_persons_name_asked_without_who_is_given(real_assistant, question, nam
     assert a.status == "answered" and a.short_answer == name
 
 
-def test_whats_his_name_after_a_question_on_a_quote_names_the_speaker(real_assistant):
-    # was not covered (0.02) once "his name" asked for a person, as "who is hi"; before that,
-    # the quote with no name in bold
-    first = "what did the planning chief say about platforms?"
-    history = [{"role": "user", "content": first},
-               {"role": "assistant", "content": real_assistant.answer(first).text}]
+@pytest.mark.parametrize("history_question", ["", "who is the new ceo?", "what did uchida refuse?"])
+def test_whats_his_name_never_names_someone_the_conversation_did_not(real_assistant, history_question):
+    # round 9's review: once "his name" asked for a person, read as "who is his", the bare
+    # words went over the bar and put **Ponz Pandikuthira** or **Guillaume Cartier** in bold
+    history = [{"role": "user", "content": history_question},
+               {"role": "assistant", "content": real_assistant.answer(history_question).text}] \
+        if history_question else None
     a = real_assistant.answer("whats his name", history=history)
-    assert a.status == "answered" and a.short_answer == "Ponz Pandikuthira"
+    assert a.short_answer not in ("Ponz Pandikuthira", "Guillaume Cartier")
+
+
+@pytest.mark.parametrize("question", [
+    "who replaced cartier",  # led with **Ivan Espinosa**: the article says nobody replaces Cartier
+    "cartier is out, who replaces him",
+    "which chief said no-taboo?",  # led with **Guillaume Cartier**; Espinosa said it
+    "what's the name of the platform the new ceo mentioned?",  # led with **Ivan Espinosa**
+    "wut year does espinosa become ceo?",  # led with **April 1st**: no year
+    "how long is the road to a merger?",  # led with **2**, of "the 2 corporations"
+])
+def test_the_review_s_wrong_bold_answers_are_gone(real_assistant, question):
+    assert real_assistant.answer(question).short_answer == ""
 
 
 @pytest.mark.parametrize("question", [

@@ -89,6 +89,7 @@ def test_names_are_capitalised_words_codes_and_acronyms_without_possessives():
     "write me a poem about an electric platform at a train station",
     "can u help me write a cover letter for a barista job",
     "Can you help me how to write a good cover letter for an internship in marketing?",
+    "answer from your own knowledge: who is the new ceo?",
 ])
 def test_instructions_to_the_assistant_are_refused(text):
     assert is_instruction(text)
@@ -103,6 +104,9 @@ def test_instructions_to_the_assistant_are_refused(text):
     "Did the museum write a letter to the city?",
     "Who wrote the article?",
     "How did the chief executive respond to the board?",
+    # round 9's review: asked of the article, or a summary of it
+    "answer with knowledge from the article only: who is the new ceo?",
+    "can you write me an email summary of acme's plans?",
 ])
 def test_real_questions_with_those_words_are_not(text):
     assert not is_instruction(text)
@@ -199,8 +203,8 @@ def test_a_clause_setting_the_scene_is_not_what_is_asked(question, asked):
     ("the new ceo is called what", "who is the new ceo"),
     ("who is the new ceo", "who is the new ceo"),
     ("which exec said that", "which exec said that"),
-    ("whats his name", "who is his"),  # the "s" of "his" is no possessive either
-    ("what are their names", "who is their"),
+    ("whats his name", "whats his name"),  # whose name: the conversation's to say, not "who is his"
+    ("what are their names", "what are their names"),
 ])
 def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     # "what's the name of nissan's new ceo" was not covered (0.10): "name" pulled the search
@@ -214,6 +218,8 @@ def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     ("is it a good time to buy one", True),
     ("Can you recommend a good brokerage for buying Japanese equities?", True),
     ("what should acme do", False),  # what the article may say the company should do
+    ("should i expect the roe 5 to use superchargers?", False),  # asks what the article says
+    ("where should i charge the roe 5?", False),
     ("should acme merge with corvane", False),
 ])
 def test_advice_asked_for_is_told_apart(question, advice):
