@@ -722,7 +722,7 @@ class Assistant:
         question, query = a.question, a.query
         ap = self.params.answer
         status = self.calibration.status(conf) if cands else records.NOT_COVERED
-        if status == records.ANSWERED and feats.get("unknown_name"):
+        if status in (records.ANSWERED, records.PARTIAL) and feats.get("unknown_name"):
             # the question names something the corpus never mentions ("Is Toyota also ..."):
             # whatever the quotes say, they do not answer it in full; the reader is told which
             status = records.PARTIAL

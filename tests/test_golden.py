@@ -341,8 +341,11 @@ def test_a_year_or_a_spokesperson_the_article_does_not_give_is_not_answered(real
     assert real_assistant.answer(question).status != "answered"
 
 
-def test_a_view_of_a_group_the_article_never_mentions_is_not_answered(real_assistant):
-    a = real_assistant.answer("What do analysts think of Nissan's new product plan?")
+@pytest.mark.parametrize("question", ["What do analysts think of Nissan's new product plan?",
+                                      # partial by the model alone: it had no note saying why
+                                      "what do analysts think of the product plan"])
+def test_a_view_of_a_group_the_article_never_mentions_is_not_answered(real_assistant, question):
+    a = real_assistant.answer(question)
     assert a.status != "answered" and "analysts" in a.notice
 
 
