@@ -20,7 +20,7 @@ _AUX_WORDS = r"is|are|was|were|do|does|did|can|could|will|would|has|have|had|sho
 _MEASURE = (r"(?:range|horsepower|hp|torque|top speed|battery (?:size|capacity)|charging (?:time|speed)|"
             r"charge (?:time|speed)|"
             r"towing capacity)")
-# Words for a person, as asked for: a job title, or "guy", "exec", "person".
+# Words for a person, as asked for: a job title, or "guy", "exec", "fellow".
 _PERSON_NOUN = (r"(?:ceo|cfo|coo|cto|chief|boss|head\s+(?:man|honcho)|president|chair(?:man|woman|person)?|officer|"
                 r"director|manager|founder|execs?|executives?|guy|fellow|gentleman|spokes(?:man|woman|person))")
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
