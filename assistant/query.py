@@ -96,7 +96,7 @@ _TOPIC_CHANGE = (r"(?:new|different|diff|separate|unrelated|another|other)\s+(?:
                  r"|on\s+(?:another|a\s+different|an\s+unrelated|a\s+separate)\s+(?:note|matter|topic|subject)"
                  r"|unrelated(?:\s*,?\s*but)?")
 _FILLER = r"ok(?:ay)?|so|alright|hm+|well|by\s+the\s+way|btw|quick\s+(?:question|q)|one\s+more\s+(?:thing|question)"
-_OPENING_WORDS = re.compile(rf"^\W*(?:(?:{_FILLER}|(?P<change>{_TOPIC_CHANGE}))\b[\s,:;.!?–—-]*)+", re.IGNORECASE)
+_OPENING_WORDS = re.compile(rf"^\W*(?:(?:{_FILLER}|{_TOPIC_CHANGE})\b[\s,:;.!?–—-]*)+", re.IGNORECASE)
 
 
 def opening(question: str) -> tuple[str, bool]:
@@ -107,9 +107,7 @@ def opening(question: str) -> tuple[str, bool]:
     m = _OPENING_WORDS.match(question)
     if not m or not has_words(question[m.end():]):
         return question, False
-    changed = any(x.group("change") for x in re.finditer(rf"(?:{_FILLER}|(?P<change>{_TOPIC_CHANGE}))",
-                                                          question[: m.end()], re.IGNORECASE))
-    return question[m.end():], changed
+    return question[m.end():], bool(re.search(_TOPIC_CHANGE, question[: m.end()], re.IGNORECASE))
 
 
 # Advice asked for: "should I buy Nissan shares now?", "would you recommend the new Leaf?",

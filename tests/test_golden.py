@@ -293,8 +293,11 @@ def test_a_figure_the_article_does_not_give_is_not_answered(real_assistant, ques
     "what will the new leaf set me back", "how pricey is the leaf", "release date of the new leaf?",
     "whats nissans market share", "what's renault's stake in nissan", "how long has uchida been ceo",
     "what are they paying espinosa",
+    # from a tester's 70 traps in round 9 (a helper with the fact sheet only)
+    "What year does Espinosa become CEO?",  # answered (0.93) with "April 1st": no year
+    "What did a Honda spokesperson say in response to Cartier?",  # answered with Cartier's quote
 ])
-def test_a_price_share_duration_or_date_in_everyday_words_the_article_does_not_give(real_assistant, question):
+def test_a_price_share_year_or_spokesperson_the_article_does_not_give_is_not_answered(real_assistant, question):
     assert real_assistant.answer(question).status != "answered"
 
 
@@ -313,9 +316,7 @@ def test_a_persons_name_asked_without_who_is_given(real_assistant, question, nam
 def test_whats_his_name_never_names_someone_the_conversation_did_not(real_assistant, history_question):
     # round 9's review: once "his name" asked for a person, read as "who is his", the bare
     # words went over the bar and put **Ponz Pandikuthira** or **Guillaume Cartier** in bold
-    history = [{"role": "user", "content": history_question},
-               {"role": "assistant", "content": real_assistant.answer(history_question).text}] \
-        if history_question else None
+    history = conversation(real_assistant, history_question) if history_question else None
     a = real_assistant.answer("whats his name", history=history)
     assert a.short_answer not in ("Ponz Pandikuthira", "Guillaume Cartier")
 
@@ -330,15 +331,6 @@ def test_whats_his_name_never_names_someone_the_conversation_did_not(real_assist
 ])
 def test_the_review_s_wrong_bold_answers_are_gone(real_assistant, question):
     assert real_assistant.answer(question).short_answer == ""
-
-
-@pytest.mark.parametrize("question", [
-    "What year does Espinosa become CEO?",  # answered (0.93) with "April 1st": no year
-    "What did a Honda spokesperson say in response to Cartier?",  # answered with Cartier's quote
-])
-def test_a_year_or_a_spokesperson_the_article_does_not_give_is_not_answered(real_assistant, question):
-    # from a tester's 70 traps in round 9 (a helper with the fact sheet only)
-    assert real_assistant.answer(question).status != "answered"
 
 
 @pytest.mark.parametrize("question", ["What do analysts think of Nissan's new product plan?",
@@ -357,9 +349,7 @@ def test_advice_is_not_answered_as_if_the_article_gave_it(real_assistant):
 
 def test_a_topic_change_said_outright_is_answered_on_its_own(real_assistant):
     # was partial (0.45): "ok switching topics" was searched too, and the e-POWER turn before it
-    first = "what does e-power not need?"
-    history = [{"role": "user", "content": first},
-               {"role": "assistant", "content": real_assistant.answer(first).text}]
+    history = conversation(real_assistant, "what does e-power not need?")
     a = real_assistant.answer("ok, switching topics - how many NA models by FY26?", history=history)
     assert a.status == "answered" and "greater than 10 new" in a.text.split("\n")[0]
 
