@@ -43,6 +43,7 @@ from .extract import (
     TITLE,
     TITLE_WORDS,
     answer_kind,
+    as_meant,
     has_kind,
     holder_words,
     holds_roles,
@@ -867,9 +868,10 @@ class Assistant:
 
 
 def _opened(q: Question, history: list[dict] | None) -> tuple[Question, list[dict] | None]:
-    """The question without what it opens with before asking (``query.opening``), and the
-    history, none when the question says the topic changes."""
-    text, changed = opening(q.text)
+    """The question with its misspelt question words spelt out (``extract.as_meant``) and
+    without what it opens with before asking (``query.opening``), and the history, none when
+    the question says the topic changes: every stage after reads the question as meant."""
+    text, changed = opening(as_meant(q.text))
     return replace(q, text=text), None if changed else history
 
 

@@ -192,14 +192,14 @@ _QUESTION_WORD = re.compile(r"\b(what|whats|which|why|how|where|is|are|was|were|
 _OPENS_WHO_WHEN = re.compile(r"^\W*(?:who|whom|whose|when)(?:[’']?s)?\b", re.I)
 
 
-# Question words as hurried typists write them: "wat day", "hw many", "wen does he start";
-# lower case only ("Wen" may be a name).
+# Question words as hurried typists write them: "wat day", "hw many", "wen does he start",
+# "who takes over frm her"; lower case only ("Wen" may be a name).
 _TYPED = [(re.compile(rf"\b(?:{typed})\b"), word) for typed, word in (
     (r"wat|wut|wht|waht|whta", "what"), (r"wats|wuts|whts|wahts", "whats"), (r"wen|whn|wehn", "when"),
-    (r"hw|hwo|hou", "how"))]
+    (r"hw|hwo|hou", "how"), (r"frm", "from"), (r"abt", "about"))]
 
 
-def _as_meant(question: str) -> str:
+def as_meant(question: str) -> str:
     """``question`` with the question words a hurried typist misspells spelt out (``_TYPED``)."""
     for typed, word in _TYPED:
         question = typed.sub(word, question)
@@ -209,7 +209,6 @@ def _as_meant(question: str) -> str:
 @functools.lru_cache(maxsize=1024)  # asked of the same question for each of its candidate sentences
 def answer_kind(question: str) -> str:
     """The kind of short answer the question asks for, or "" for none."""
-    question = _as_meant(question)
     for kind, cue in _KIND_CUES:
         if kind == MONEY and _OPENS_WHO_WHEN.search(question):
             continue  # "Who said the stock price fell?", "When is the price out?": a money word is their topic
@@ -296,7 +295,7 @@ def candidates(question: str, sentence: str, kind: str) -> list[tuple[int, int, 
     else:
         found = _longest(sorted((m.start(), m.end(), m.group().strip()) for k in _met_by(kind, question)
                                 for m in _PATTERNS[k].finditer(sentence)))
-        if kind == DATE and _YEAR_ASKED.search(_as_meant(question)):
+        if kind == DATE and _YEAR_ASKED.search(question):
             found = [(s, e, c) for s, e, c in found if _YEAR.search(c)]
     return [(s, e, c) for s, e, c in found if _fresh(c, question)]
 
@@ -683,6 +682,6 @@ def has_kind(kind: str, sentences: list[str], question: str = "") -> bool:
         return any(people(s) for s in sentences)
     if kind == TITLE:
         return any(candidates(question, s, TITLE) for s in sentences)
-    if kind == DATE and _YEAR_ASKED.search(_as_meant(question)):
+    if kind == DATE and _YEAR_ASKED.search(question):
         return any(_YEAR.search(m.group()) for s in sentences for m in _PATTERNS[DATE].finditer(s))
     return any(_PATTERNS[k].search(s) for k in _met_by(kind, question) for s in sentences)
