@@ -44,6 +44,7 @@ from .extract import (
     TITLE_WORDS,
     answer_kind,
     as_meant,
+    constrains_person,
     has_kind,
     holder_words,
     holds_roles,
@@ -773,7 +774,13 @@ class Assistant:
             offered = [(i, c, lead_answer(question, query, c.text, reranker,
                                           self.asked_names(question, c.passage.chunk.source)))
                        for i, c in enumerate(chosen)]
-            offered = [(i, c, x) for i, c, x in offered if x]
+            # a name from a sentence below the best must share a word with the question
+            # or fit something the question asks of a person ("who ran it before this new
+            # fellow" is met by "outgoing CEO ..."); "who are they working with on that"
+            # after a question on AI asks nothing a planner quoted on platforms fits
+            loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
+                if chosen and a.kind == PERSON else False
+            offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])]
             # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
             # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
             # one (it still counts as a different name offered: the quotes disagree)

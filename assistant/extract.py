@@ -591,6 +591,14 @@ def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> boo
     return True
 
 
+def constrains_person(question: str, names: Sequence[str] = ()) -> bool:
+    """Whether a "who" question says anything a person must fit: a job title or a leader
+    word, a side (coming or leaving), or a name besides the article's subject ("who are
+    they working with?" says none of these)."""
+    q = question.lower()
+    return bool(names) or any(re.search(asked, q) for _, asked, _ in _ROLES) or any(_side(q, names))
+
+
 # "not just", "not simply", "not only" a few words before a candidate: the sentence goes
 # past that figure ("not simply 200,000 units: double that") or adds another beside it
 # ("not only 300 paintings but also 50 sculptures"); which one answers is the reader's call.

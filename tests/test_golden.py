@@ -574,3 +574,13 @@ def test_not_covered_is_said_plainly_with_closest_passages(real_assistant):
     a = real_assistant.answer("What is the price of the new LEAF in dollars?")
     assert a.status in ("not_covered", "partial") and a.short_answer == ""
     assert "$" not in a.text
+
+
+def test_a_person_below_the_best_sentence_must_fit_something_the_question_asks(real_assistant):
+    # round 10's tester: after a question on AI, "who are they working with on that" led
+    # with **Ponz Pandikuthira**, quoted on shared platforms: the question asks nothing of a
+    # person (no title, side or name) and his sentence shares none of its words
+    history = conversation(real_assistant, "whats the article say about AI")
+    assert real_assistant.answer("who are they working with on that", history=history).short_answer == ""
+    # a sentence below the best that fits the side asked still leads
+    assert real_assistant.answer("Who ran Nissan before this new fellow?").short_answer == "Makoto Uchida"
