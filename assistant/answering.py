@@ -241,7 +241,9 @@ def unknown_names(question: str, index: Index) -> list[str]:
     asks the view of in words the corpus never uses ("what do analysts think": ``viewers``). A
     name is known when the corpus has it, or the place its demonym comes from ("American");
     acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names."""
-    return [w for w in capitalised_words(question)
+    # a model's code typed in lower case is a name too ("and the qx50?"), not a short one ("q3")
+    codes = [w for w in re.findall(r"\b[a-z]{2,}\d[a-z\d]*\b", question) if w not in capitalised_words(question)]
+    return [w for w in capitalised_words(question) + codes
             if _word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
             and not index.bm25_passages.known(sorted(set().union(*(_word_tokens(f) for f in name_forms(w)))))] + \
         [w for w in viewers(question) if _word_tokens(w) and not index.bm25_passages.known(sorted(_word_tokens(w)))]

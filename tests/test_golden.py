@@ -584,3 +584,11 @@ def test_a_person_below_the_best_sentence_must_fit_something_the_question_asks(r
     assert real_assistant.answer("who are they working with on that", history=history).short_answer == ""
     # a sentence below the best that fits the side asked still leads
     assert real_assistant.answer("Who ran Nissan before this new fellow?").short_answer == "Makoto Uchida"
+
+
+def test_a_model_code_the_article_never_names_typed_in_lower_case_is_not_answered(real_assistant):
+    # round 10's tester: "and the qx50?" after the QX80 and QX60 was answered with the
+    # INFINITI line-up; a code of letters and digits is a name, however it is typed
+    history = conversation(real_assistant, "whats new for the qx80")
+    assert real_assistant.answer("and the qx50?", history=history).status != "answered"
+    assert real_assistant.answer("and the qx60?", history=history).status == "answered"
