@@ -733,10 +733,11 @@ class Assistant:
             missing = ", ".join(dict.fromkeys(unknown_names(question, self.index)))
             notice = " ".join(x for x in (notice, f"Note: the article never mentions {missing}.") if x)
         if status == records.ANSWERED and asks_advice(question):
-            # "should I buy Nissan shares now?": the quotes are what the article reports, not advice
+            # "should I buy Nissan shares now?", "do you think he will succeed?": the quotes are
+            # what the article reports, not advice or a verdict
             status = records.PARTIAL
-            notice = " ".join(x for x in (notice, "Note: the article gives no advice; these are the facts it reports.")
-                              if x)
+            notice = " ".join(x for x in (notice, "Note: the article gives no advice or verdict; these are the facts "
+                                                  "it reports.") if x)
         if status == records.PARTIAL and not feats.get("known_terms"):
             # "touches on this" would claim a topic in common, and the article has none of its
             # words ("hi", "asdfgh qwerty"): the closest quotes are only the least far

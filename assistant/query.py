@@ -110,16 +110,22 @@ def opening(question: str) -> tuple[str, bool]:
     return question[m.end():], bool(re.search(_TOPIC_CHANGE, question[: m.end()], re.IGNORECASE))
 
 
-# Advice asked for: "should I buy Nissan shares now?", "would you recommend the new Leaf?",
-# "is it worth buying one?". An article reports; what the reader should do is theirs to decide.
+# Advice or a verdict asked for: "should I buy Nissan shares now?", "would you recommend the
+# new Leaf?", "is it worth buying one?", "do you think the new boss will succeed?", "is the
+# leaf any good", "is nissan gonna be ok". An article reports; what the reader should do, and
+# what to make of it, are theirs to decide.
 _ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\s+(?:buy|sell|invest|get|purchase|lease|wait|hold|choose|pick)\b|"
                      r"\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"
                      r"\bis\s+(?:it|this|that|now)\s+(?:a\s+)?(?:good|smart|wise|worth|the\s+right)\b"
-                     r"(?:\s+(?:idea|time|move))?\s+(?:to\s+)?(?:buy|sell|invest|get)\w*", re.IGNORECASE)
+                     r"(?:\s+(?:idea|time|move))?\s+(?:to\s+)?(?:buy|sell|invest|get)\w*|"
+                     r"\b(?:do|would)\s+(?:you|u)\s+(?:think|reckon|expect|believe)\b|\b(?:you|u)\s+reckon\b|"
+                     r"\byour\s+(?:opinion|take|view|verdict|guess|thoughts)\b|"
+                     r"\bany\s+good\b|\b(?:gonna|going\s+to)\s+be\s+(?:ok|okay|alright|all\s+right|fine)\b",
+                     re.IGNORECASE)
 
 
 def asks_advice(text: str) -> bool:
-    """Whether the question asks what the reader should do (``_ADVICE``)."""
+    """Whether the question asks what the reader should do, or for a verdict (``_ADVICE``)."""
     return bool(_ADVICE.search(text))
 
 

@@ -343,10 +343,14 @@ def test_a_view_of_a_group_the_article_never_mentions_is_not_answered(real_assis
     assert a.status != "answered" and "analysts" in a.notice
 
 
-def test_advice_is_not_answered_as_if_the_article_gave_it(real_assistant):
-    # was answered (0.7) with the Foxconn and Honda sentence, in a tester's try of round 9
-    a = real_assistant.answer("Should I buy Nissan shares now?")
-    assert a.status != "answered" and a.short_answer == ""
+@pytest.mark.parametrize("question", [
+    "Should I buy Nissan shares now?",  # answered (0.7) with the Foxconn and Honda sentence, round 9
+    "Do you think Espinosa will succeed?",  # round 10's testers: answered in full
+    "hey is nissan gonna be ok",
+])
+def test_advice_is_not_answered_as_if_the_article_gave_it(real_assistant, question):
+    a = real_assistant.answer(question)
+    assert a.status != "answered" and a.short_answer == "" and "no advice or verdict" in a.notice
 
 
 def test_a_topic_change_said_outright_is_answered_on_its_own(real_assistant):

@@ -221,6 +221,13 @@ def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     ("should i expect the roe 5 to use superchargers?", False),  # asks what the article says
     ("where should i charge the roe 5?", False),
     ("should acme merge with corvane", False),
+    # a verdict asked of the assistant (round 10's testers: each was answered in full)
+    ("Do you think Roe will succeed?", True),
+    ("is the roe 5 any good now", True),
+    ("hey is acme gonna be ok", True),
+    ("whats your take on the merger", True),
+    ("what does the article think of the merger", False),  # the article's view, which it may give
+    ("is acme going to be profitable", False),
 ])
 def test_advice_asked_for_is_told_apart(question, advice):
     assert asks_advice(question) == advice
