@@ -17,6 +17,7 @@ from .evaluation import (
     FRESH2,
     FRESH3,
     FRESH4,
+    FRESH5,
     LEGACY,
     TUNING,
     GoldQuestion,
@@ -30,7 +31,7 @@ from .params import AnswerParams
 
 FOLDS = 5
 # Sets answered whole with the shipped calibration (fitted on the blind set): never fitted on.
-HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "legacy": LEGACY}
+HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "legacy": LEGACY}
 # (key, header, format, higher is better)
 COLUMNS = [
     ("hit@3", "hit@3", "{:.3f}", True), ("cites_evidence", "cites", "{:.3f}", True),
