@@ -103,7 +103,8 @@ def test_the_fifth_fresh_set_never_read(real_assistant):
     # 124 questions by two writers of round 10, first measured at f3eacbf; no row has been read
     s = evaluate(real_assistant, load_gold(FRESH5), "hybrid")["summary"]
     assert s["cites_evidence"] >= 0.81  # measured 0.852 (69/81), margin 3 of 81; target 0.92 (not met)
-    assert s["not_covered_on_answerable"] <= 0.12  # measured 0.086 (7/81), margin 2 of 81 (9/81 = 0.111); target 0.03 (not met)
+    # measured 0.086 (7/81), margin 2 of 81 (9/81 = 0.111); target 0.03 (not met)
+    assert s["not_covered_on_answerable"] <= 0.12
     assert s["unanswerable_not_answered"] >= 0.73  # measured 0.826 (19/23), margin 2 of 23; target 0.88 (not met)
     assert s["short_on_unanswerable"] == 0 and s["citation_validity"] == 1.0  # measured 0 and 1.0
 
