@@ -784,6 +784,12 @@ class Assistant:
             loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
                 if chosen and a.kind == PERSON else False
             offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])]
+            # a date or figure from a sentence sharing no word with the question, while another
+            # quoted one does, is of something else: the question's topic is there ("what date
+            # was the media roundtable": April 1st is when the new CEO starts)
+            elsewhere = any(c.x["shares_words"] for c in chosen)
+            offered = [(i, c, x) for i, c, x in offered
+                       if a.kind == PERSON or c.x["shares_words"] or not elsewhere]
             # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
             # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
             # one (it still counts as a different name offered: the quotes disagree)

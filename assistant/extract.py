@@ -420,7 +420,7 @@ def _heads_what_is_asked(question: str, window_text: str, names: Sequence[str] =
 # Whether a role is being taken up or left: "the new CEO" is not "the outgoing CEO".
 _INCOMING = re.compile(r"\b(new|next|incoming|future|successor|tak\w* over|tak\w* the reins|"
                        r"appointed|named|start\w*|join\w*)\b", re.I)
-_OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|departing|leaving|left|resign\w*|"
+_OUTGOING = re.compile(r"\b(old|former|outgoing|previous|predecessor|depart\w*|leaving|left|resign\w*|"
                        r"step\w* down|retir\w*|ex-|before|quit\w*|oust\w*|exit\w*|fired|sacked)\b", re.I)
 # A clause mark: a side word before it speaks of something else ("Before that, Jo Roe
 # spoke"), unless a title stands right before it ("outgoing CEO, Max Poe, said").
@@ -581,6 +581,12 @@ def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> boo
     asks who is coming (or leaving), the person is said to be coming (or leaving);
     ``names`` are the names the question gives."""
     q, w = question.lower(), window_text.lower()
+    for m in _FUNCTION_TITLE.finditer(q):
+        # a "chief planning officer" asked for is one titled for planning, not any chief officer
+        asked_function = _stems(m.group(1) or m.group(2) or "")
+        if asked_function and not any(asked_function & _stems(" ".join(g for g in t.groups() if g))
+                                      for t in _FUNCTION_TITLE.finditer(w)):
+            return False
     for key, asked, held in _ROLES:
         if re.search(asked, q) and not re.search(held, w) \
                 and not (key == "leader" and _heads_what_is_asked(q, w, names)):
@@ -597,6 +603,35 @@ def constrains_person(question: str, names: Sequence[str] = ()) -> bool:
     they working with?" says none of these)."""
     q = question.lower()
     return bool(names) or any(re.search(asked, q) for _, asked, _ in _ROLES) or any(_side(q, names))
+
+
+# The case a figure, date or name is of, named in general words: which generation, under which
+# driving conditions, over what scope. A question naming one and a sentence naming another of
+# the same class ask and tell of different things ("second-generation" / "third-generation",
+# "in city driving" / "at freeway speeds", "how many globally" / "in North America alone").
+_ORDINALS = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3",
+             "fourth": "4", "4th": "4", "fifth": "5", "5th": "5"}
+_GENERATION = re.compile(rf"\b({'|'.join(_ORDINALS)})[\s-]*gen(?:eration)?\b", re.I)
+_CONDITIONS = (re.compile(r"\b(?:city|cities|urban|town|stop[\s-]and[\s-]go|traffic)\b", re.I),
+               re.compile(r"\b(?:highways?|hwy|freeways?|motorways?|expressways?|interstates?)\b", re.I))
+_WHOLE_SCOPE = re.compile(r"\b(?:global(?:ly)?|worldwide|world|international(?:ly)?|overseas|everywhere|"
+                          r"emerging|developing)\b", re.I)
+_LOCAL = re.compile(r"\b[Ii]n\s+(?:the\s+)?[A-Z]")  # "In North America alone", "in the US"
+
+
+def differs_in_case(question: str, sentence: str) -> bool:
+    """Whether the question and the sentence name different cases of one class: a generation,
+    driving conditions, or the whole (world, emerging markets) against one named place."""
+    asked = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(question)}
+    told = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(sentence)}
+    if asked and told and not asked & told:
+        return True
+    q_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(question)}
+    s_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(sentence)}
+    if q_cond and s_cond and not q_cond & s_cond:  # "in town or on the highway?" is met by either
+        return True
+    return bool(_WHOLE_SCOPE.search(question)) and not _WHOLE_SCOPE.search(sentence) \
+        and bool(_LOCAL.search(sentence))
 
 
 # "not just", "not simply", "not only" a few words before a candidate: the sentence goes
@@ -627,6 +662,8 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
         low = question.lower()
         offered = [(a, b, c) for a, b, c in offered
                    if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in c.lower().split())]
+    if differs_in_case(question, sentence):
+        return ""  # "in city driving" against "at freeway speeds": of another case
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
         return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
     titled = {a: window(sentence, a, b, TITLE_WORDS, 0) for a, b, _ in offered} if kind == PERSON else {}

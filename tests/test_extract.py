@@ -9,6 +9,8 @@ from assistant.extract import (
     answer_kind,
     as_meant,
     candidates,
+    constrains_person,
+    differs_in_case,
     has_kind,
     holder_words,
     holds_roles,
@@ -594,3 +596,46 @@ def test_a_group_whose_view_is_asked(question, found):
     # "What do analysts think of Nissan's new product plan?" was answered (0.81) with the
     # article's own view; the article quotes no analyst
     assert viewers(question) == found
+
+
+@pytest.mark.parametrize("question, sentence, differs", [
+    # a generation, driving conditions, or the whole against one named place
+    ("how much better is the 2nd gen roe drive?", "The third-generation Roe Drive saves up to 9% at highway speeds.",
+     True),
+    ("how much does the third gen roe drive save", "The new third-generation Roe Drive saves up to 9%.", False),
+    ("How much does it save in city driving?", "The Roe Drive saves up to 9% at freeway speeds.", True),
+    ("how much on the hwy", "The Roe Drive saves up to 9% at freeway speeds.", False),
+    ("is that in town or on the highway?", "It saves up to 9% at freeway speeds.", False),  # either is met
+    ("how much does it save", "It saves up to 9% at freeway speeds.", False),  # nothing asked of the case
+    ("How many stores will Acme open globally by FY27?", "In Canada alone, 12 new stores open by FY27.", True),
+    ("how many stores in emerging markets", "In Canada alone, 12 new stores open by FY27.", True),
+    ("how many stores worldwide", "Worldwide, 40 stores open, 12 of them in Canada.", False),
+    ("how many stores in canada", "In Canada alone, 12 new stores open by FY27.", False),
+])
+def test_a_figure_of_another_case_is_told_apart(question, sentence, differs):
+    # round 10's hunters: "in urban driving" and "second-generation" led with the freeway
+    # figure of the third generation; "globally" and "emerging markets" with North America's count
+    assert differs_in_case(question, sentence) == differs
+
+
+def test_a_chief_officer_asked_for_is_the_one_titled_for_that_function():
+    # "Who is Honda's chief planning officer?" led with Nissan's Chief Efficiency Officer
+    assert not roles_met("who is acme's chief planning officer?", "said Acme’s Chief Efficiency Officer Jo Roe")
+    assert roles_met("who is acme's chief planning officer?", "said Acme’s Chief Planning Officer Jo Roe")
+    assert roles_met("who is the head of design", "said Acme’s head of design Jo Roe")
+
+
+def test_a_departure_asks_for_the_one_leaving():
+    # "whose departure was the condition Corvane waited for?" led with a spokesman quoted on Corvane
+    assert not roles_met("whose departure did corvane wait for?", "said Acme’s Chief Efficiency Officer Jo Roe")
+    assert roles_met("whose departure did corvane wait for?", "than outgoing CEO Jo Roe")
+
+
+@pytest.mark.parametrize("question, constrains", [
+    ("who are they working with on that", False),
+    ("who ran it before this new fellow?", True),  # a side
+    ("who is the cfo", True),  # a title
+    ("who is in charge", True),  # a leader word
+])
+def test_what_a_who_question_asks_of_a_person(question, constrains):
+    assert constrains_person(question) == constrains
