@@ -7,28 +7,26 @@ The stages of one answer:
   1. the question is cleaned and, when it leans on the conversation, completed from it
      (``query.resolve``);
   2. passages are retrieved (``retrieval.retrieve``), and every sentence of the top ones gets
-     its signals: its cosine and BM25 with the query, read alone and in its context (its
-     section title and the sentence before it), and its passage's score, each as a z-score
-     among the candidates, plus whether it holds the kind of answer and the names asked for;
-  3. a fitted selection model (``calibration``) ranks them (with the sentence reranker's
-     view, ``rerank.Reranker``, when it is on);
+     its signals (``selection.candidates``): its cosine and BM25 with the query, read alone
+     and in its context, and its passage's score, each as a z-score among the candidates,
+     plus whether it holds the kind of answer and the names asked for;
+  3. a fitted selection model (``calibration``) ranks them (``selection.ranked``);
   4. a calibrated model over a few signals says whether the article answers (``answered``),
      touches on it (``partial``) or does not cover it;
-  5. the answer quotes the best sentence and any close ones, and leads with a short answer
-     (a name, date, number...) only when the question's own constraints are met around it
-     (``extract.lead_answer``).
+  5. the answer quotes the best sentence and any close ones (``quoting``), and leads with a
+     short answer (a name, date, number...) only when the question's own constraints are
+     met around it (``extract.lead_answer``).
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import logging
 import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,38 +36,30 @@ from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
 from .extract import (
-    KIND_WORDS,
     PERSON,
-    TITLE,
     TITLE_WORDS,
     answer_kind,
     as_meant,
     constrains_person,
-    has_kind,
     holder_words,
     holds_roles,
     is_title,
     lead_answer,
     mentions,
-    name_forms,
     replaced_names,
     role_holders,
     said_to_leave,
-    supports,
-    viewers,
     window,
 )
 from .extract import people as extract_people
 from .index import Index, sentence_texts
-from .lexical import tokenize
 from .live import LiveIndex
-from .params import AnswerParams, Params
+from .params import Params
 from .query import (
     Question,
     as_who,
     asked_clause,
     asks_advice,
-    capitalised_words,
     clean,
     has_words,
     is_instruction,
@@ -80,9 +70,11 @@ from .query import (
     resolve,
     searched,
 )
-from .records import Answer, Chunk, Citation, Passage, Span
+from .quoting import citation_of, cite, first_quoted, neighbour, whole_quotes
+from .records import Answer
 from .rerank import Reranker
-from .retrieval import Retrieval, retrieve
+from .retrieval import retrieve
+from .selection import Analysis, Candidate, candidates, choose, ranked, signals, unknown_names, word_tokens
 
 log = logging.getLogger(__name__)
 _RANK = {records.NOT_COVERED: 0, records.PARTIAL: 1, records.ANSWERED: 2}  # how much of a question is answered
@@ -96,19 +88,6 @@ ERROR = "Sorry, the assistant cannot answer right now: {error}"
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """One sentence of a retrieved passage, with its signals and, once ranked, its probability."""
-
-    passage: Passage
-    span: Span
-    text: str
-    # calibration.SENTENCE_FEATURES (its "kind" and "names" among them), and the question's
-    # cues: "supports", "shares_words", "holds_roles", "closeness" (the z-scores' level)
-    x: dict[str, float]
-    prob: float = 0.0  # the selection model's probability that it answers the query
-
-
-@dataclass(frozen=True)
 class Decision:
     """What the answer stage decided for one reading of a question, before it is written out."""
 
@@ -118,308 +97,6 @@ class Decision:
     chosen: list[Candidate]  # the sentences to quote, in order (none when not covered)
     short: str  # the short answer in bold, or ""
     notice: str  # what the reader is told beside the answer
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """One reading of a question, before any fitted model is applied; shared with fitting."""
-
-    question: str  # the cleaned question
-    query: str  # what was searched (the question, completed from the conversation if needed)
-    retrieval: Retrieval
-    candidates: list[Candidate]  # the sentences of the top passages, in their order
-    kind: str  # the kind of short answer asked for ("" for none)
-    signals: dict[str, float]  # the QUESTION_FEATURES that need no fitted model (``signals``)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-
-def standardise(values: np.ndarray) -> np.ndarray:
-    """``values`` as z-scores within one question's candidates (zeros when they are all equal):
-    how far a sentence stands out from the others matters, not a score's level, which shifts
-    with the question's length and wording."""
-    sd = float(values.std())
-    return (values - values.mean()) / sd if sd > 1e-9 else np.zeros_like(values)
-
-
-def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
-               asked: dict[str, list[str]], subjects: dict[str, str] | None = None) -> list[Candidate]:
-    """Every sentence of the top passages, with its signals (``calibration.SENTENCE_FEATURES``
-    and the question's cues), in reading order of the passages.
-
-    Args:
-        question: the question as asked (its wording says what kind of answer it wants).
-        query: what was searched (the question, completed from the conversation if needed).
-        r: the query's retrieval (its passages, query vector and tokens).
-        index: the index the passages come from.
-        passages: how many top passages to read sentences from.
-        reranker: the sentence reranker, or None (its logit is then 0).
-        asked: for each source, the names the question gives (less its subject).
-        subjects: for each source, its subject ("nissan"): a sentence sharing only that
-            word with the question shares nothing that tells it apart.
-    """
-    top = r.passages[:passages]
-    if not top:
-        return []
-    owners = [p for p in top for _ in p.chunk.sentences]
-    spans = [sp for p in top for sp in p.chunk.sentences]
-    rows = [index.sentence_rows[p.chunk.id] + j for p in top for j in range(len(p.chunk.sentences))]
-    texts = [p.chunk.text[s - p.chunk.start : e - p.chunk.start] for p, (s, e) in zip(owners, spans, strict=True)]
-    raw = {"cosine": np.asarray(index.sentence_vectors[rows]) @ r.vector,
-           "context": np.asarray(index.context_vectors[rows]) @ r.vector,
-           "bm25": index.bm25_sentences.scores(r.tokens)[rows],
-           "context_bm25": index.bm25_contexts.scores(r.tokens)[rows],
-           "passage": np.array([p.score for p in owners])}
-    z = {name: standardise(np.asarray(v, dtype=np.float64)) for name, v in raw.items()}
-    probs = (np.clip(reranker.score([query] * len(texts), texts), 1e-4, 1 - 1e-4) if reranker is not None
-             else np.full(len(texts), 0.5))
-    kind = answer_kind(question)
-    holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
-    # the query's own words, not what was searched for them ("CEO chief executive" is added
-    # to a person asked for as "the boss"), less the words asking for a kind of answer
-    topic = [t for t in _word_tokens(query) if t not in _function_tokens() | _kind_tokens()]
-    shared = np.zeros(len(rows), dtype=bool)
-    for src in {p.chunk.source for p in top}:
-        words = [t for t in topic if t not in _word_tokens((subjects or {}).get(src, ""))]
-        scores = index.bm25_sentences.scores(words)[rows] if words else np.zeros(len(rows))
-        shared |= (scores > 0) & np.array([p.chunk.source == src for p in owners])  # BM25 > 0: a word shared
-    out = []
-    for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
-        wanted = asked.get(p.chunk.source, [])
-        x = {name: float(v[i]) for name, v in z.items()} | {
-            "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
-            "closeness": float(max(raw["cosine"][i], raw["context"][i])),  # the level the z-scores leave out
-            # what the conversation asked counts too: "by how much?" after "better gas mileage?"
-            "kind": float(bool(kind) and has_kind(kind, [text], f"{question} {query}")),
-            "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
-            "supports": float(supports(question, query, text, wanted)),
-            "shares_words": float(bool(shared[i])),
-            "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
-        out.append(Candidate(p, span, text, x))
-    return out
-
-
-@functools.lru_cache(maxsize=1024)
-def _word_tokens(text: str) -> frozenset[str]:
-    """``tokenize``'s tokens of a short text asked for again and again (a source's subject,
-    a name in a question)."""
-    return frozenset(tokenize([text])[0])
-
-
-@functools.lru_cache(maxsize=1)
-def _function_tokens() -> frozenset[str]:
-    """English function and question words as ``tokenize`` writes them ("what", "how")."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(t for toks in tokenize(sorted(STOPWORDS_EN_PLUS)) for t in toks)
-
-
-@functools.lru_cache(maxsize=1)
-def _kind_tokens() -> frozenset[str]:
-    """The words asking for a kind of answer (``extract.KIND_WORDS``) as ``tokenize`` writes them."""
-    return frozenset(t for toks in tokenize(sorted(KIND_WORDS)) for t in toks)
-
-
-def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
-    """Question-level signals for the answerability model (all but the best sentence's).
-
-    Args:
-        question: the question as searched.
-        r: its retrieval; its tokens stand in when the question has no content word.
-        index: the index searched, for the words and names the corpus knows.
-    """
-    terms = set(tokenize([question])[0]) or set(r.tokens)
-    known = set(index.bm25_passages.known(list(terms)))
-    return {
-        "passage_cosine": r.passages[0].dense if r.passages else 0.0,
-        "known_terms": len(known) / len(terms) if terms else 0.0,
-        "unknown_name": float(bool(unknown_names(question, index))),
-    }
-
-
-def unknown_names(question: str, index: Index) -> list[str]:
-    """The names the question gives that the corpus never mentions ("Toyota"), and whoever it
-    asks the view of in words the corpus never uses ("what do analysts think": ``viewers``). A
-    name is known when the corpus has it, or the place its demonym comes from ("American");
-    acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names."""
-    # a model's code typed in lower case is a name too ("and the qx50?"), not a short one ("q3")
-    codes = [w for w in re.findall(r"\b[a-z]{2,}\d[a-z\d]*\b", question) if w not in capitalised_words(question)]
-    return [w for w in capitalised_words(question) + codes
-            if _word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
-            and not index.bm25_passages.known(sorted(set().union(*(_word_tokens(f) for f in name_forms(w)))))] + \
-        [w for w in viewers(question) if _word_tokens(w) and not index.bm25_passages.known(sorted(_word_tokens(w)))]
-
-
-def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
-    """Whether the ranked candidates lack the kind of answer asked for.
-
-    A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
-    no top sentence names one that fits, whoever the best sentence names; so is a person the
-    question speaks of by title ("What did Honda's CEO say?") when no top sentence names
-    that title with that company. A job title asked for is missing when no top sentence
-    gives one the question does not already hold: the person's title often stands in
-    another sentence than the one that best matches the question's other words.
-
-    Otherwise what is asked (a person, a date, a figure) is missing when the best sentence
-    holds none and no sentence quoted beside it on its own merit (within ``ap.keep_ratio`` of
-    the best, among the first ``ap.max_sentences``) offers one under the question's
-    constraints and shares a word with the question beyond the article's subject and the
-    words asking for the kind. ``choose`` also quotes the first sentence offering one below
-    that bar; it does not count here: counted, "How much horsepower does the new e-POWER
-    system produce?" was answered on the strength of "greater than 10 new ... fashions"
-    ("when does Espinosa start": the best sentence speaks of his approach; the one quoted
-    next gives April 1st. "How many jobs are cut?" is not met by "The 2 corporations ...").
-    """
-    if not cands:
-        return True
-    best = cands[0]
-    supported = any(c.x["supports"] for c in cands)
-    if kind == TITLE:
-        return not supported
-    quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
-    offered = any(c.x["supports"] and c.x["shares_words"] for c in quoted)
-    if kind == PERSON:
-        return not supported or not best.x["kind"] and not offered
-    return not best.x["kind"] and not offered
-
-
-def ranked(a: Analysis, selection: calib.Logistic, ap: AnswerParams) -> tuple[list[Candidate], dict[str, float]]:
-    """The candidates best first by the selection model, and the answerability features.
-
-    Args:
-        a: one analysed reading of the question.
-        selection: the fitted sentence selection model.
-        ap: the answer stage's values: what will be quoted may hold the date or figure
-            asked for when the best sentence does not.
-    """
-    cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
-    best = cands[0] if cands else None
-    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap)
-               or not any(c.x["holds_roles"] for c in cands))
-    return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
-                               "kind_missing": float(missing),
-                               "names_missing": 1.0 - best.x["names"] if best else 1.0}
-
-
-def choose(cands: list[Candidate], keep_ratio: float, limit: int) -> list[Candidate]:
-    """The best sentence, the next ones whose probability is close to it, and the best one
-    holding the kind of answer asked for (a date, a name...), if any may be quoted.
-
-    Args:
-        cands: the ranked candidates, best first, with their probabilities.
-        keep_ratio: a further sentence is kept when its probability is at least this share
-            of the best one's.
-        limit: the most sentences returned.
-    """
-    if not cands:
-        return []
-    bar = keep_ratio * cands[0].prob
-    chosen = [cands[0]] + [c for c in cands[1:limit] if c.prob > 0 and c.prob >= bar]
-    # A name, date or amount asked for is quoted when one of the sentences that may be quoted
-    # offers it under the question's constraints (its title, side, names), or failing that
-    # holds one, even if its probability is not close to the best one's.
-    holder = next((c for c in cands[:limit] if c.x["supports"]), None) or next(
-        (c for c in cands[:limit] if c.x["kind"]), None)
-    if holder is not None and holder not in chosen:
-        chosen = chosen[: limit - 1] + [holder]
-    return chosen
-
-
-def _quote_ends(text: str) -> tuple[bool, bool]:
-    """Whether ``text`` opens a quotation it does not close, and closes one it did not open:
-    by curly quotes, or by an odd straight one (opening where it follows a space or starts
-    the text)."""
-    opened, closed = text.count("“"), text.count("”")
-    if opened != closed:
-        return opened > closed, closed > opened
-    if text.count('"') % 2:
-        last = text.rindex('"')
-        opening = last == 0 or text[last - 1].isspace()
-        return opening, not opening
-    return False, False
-
-
-def _first(chosen: list[Candidate], n: int) -> list[Candidate]:
-    """The first ``n`` of ``chosen``, and the sentence after them while the last one opens
-    a quotation it does not close and that one closes it (``whole_quotes`` put it there): a
-    cut never halves a quote."""
-    while n < len(chosen) and _quote_ends(chosen[n - 1].text)[0] and _quote_ends(chosen[n].text)[1]:
-        n += 1
-    return chosen[:n]
-
-
-def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk, Span] | None:
-    """The sentence ``step`` (+1 or -1) from ``span`` in the text: in its passage or the
-    next one of the same file and section; None at a section's edge."""
-    spans = chunk.sentences
-    j = spans.index(span) + step
-    if 0 <= j < len(spans):
-        return chunk, spans[j]
-    k = chunk.id + step
-    if not 0 <= k < len(index.chunks):
-        return None
-    other = index.chunks[k]
-    if (other.source, other.section) != (chunk.source, chunk.section) or not other.sentences:
-        return None
-    return other, other.sentences[0] if step > 0 else other.sentences[-1]
-
-
-def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, limit: int, lead: bool = False,
-                 retrieved: list[Passage] | None = None) -> list[Candidate]:
-    """``chosen`` with a speaker's quotation whole: a sentence that opens a quotation it does
-    not close is followed by the next sentence of its section, and one that closes a
-    quotation it did not open is preceded by the one before ("... you're doubling that." /
-    "It helps bring variable costs under control."), in the same passage or the next one:
-    a quote cut in two loses either what was said or who said it. Only the first two
-    sentences are completed, and never past ``limit`` sentences in all.
-
-    Args:
-        chosen: the sentences to quote, in order.
-        cands: every candidate of the question (a neighbour among them keeps its signals).
-        index: where a neighbour outside the top passages is read from.
-        limit: the most sentences quoted (``AnswerParams.max_sentences``).
-        lead: the first sentence carries the short answer, so nothing goes before it.
-        retrieved: the question's retrieved passages: a neighbour's passage keeps its
-            score when it was retrieved (0 when it was not).
-    """
-    where = {(c.passage.chunk.id, c.span): c for c in cands}
-    passages = {p.chunk.id: p for p in retrieved or []}
-
-    def beside(c: Candidate, step: int) -> Candidate | None:
-        found = neighbour(index, c.passage.chunk, c.span, step)
-        if found is None:
-            return None
-        other, span = found
-        if (other.id, span) in where:
-            return where[(other.id, span)]
-        text = other.text[span[0] - other.start : span[1] - other.start]
-        return Candidate(passages.get(other.id) or Passage(other, 0.0), span, text, dict(c.x))
-
-    out = list(chosen)
-    for c in chosen[:2]:
-        opens, closes = _quote_ends(c.text)
-        for step, wanted in ((-1, closes and not (lead and c is chosen[0])), (1, opens)):
-            x = beside(c, step) if wanted and len(out) < limit else None
-            if x is not None and x not in out:
-                out.insert(out.index(c) + (step > 0), x)
-    return out
-
-
-def _citation(p: Passage, sentences: list[Span]) -> Citation:
-    c = p.chunk
-    return Citation(c.text, c.source, c.start, c.end, c.section, round(p.score, 4), sorted(sentences))
-
-
-def cite(chosen: list[Candidate]) -> tuple[list[str], list[Citation]]:
-    """'> sentence [n]' lines, numbered in reading order, and the citations they refer to."""
-    order: dict[int, int] = {}  # chunk id -> citation number
-    used: dict[int, list[Span]] = {}
-    for c in chosen:
-        cid = c.passage.chunk.id
-        order.setdefault(cid, len(order) + 1)
-        used.setdefault(cid, []).append(c.span)
-    passages = {c.passage.chunk.id: c.passage for c in chosen}
-    lines = [f"> {c.text} [{order[c.passage.chunk.id]}]" for c in chosen]
-    return lines, [_citation(passages[cid], used[cid]) for cid in order]
 
 
 # One reading of a question with its candidates ranked, its answerability features and confidence.
@@ -695,7 +372,7 @@ class Assistant:
         status = records.ANSWERED if all(d.status == records.ANSWERED and d.short for d in (first, second)) \
             else records.PARTIAL
         half = max(1, self.params.answer.max_sentences // 2)
-        chosen = list({(c.passage.chunk.id, c.span): c for d in decided for c in _first(d.chosen, half)}.values())
+        chosen = list({(c.passage.chunk.id, c.span): c for d in decided for c in first_quoted(d.chosen, half)}.values())
         merged = Decision(first.analysis, min(first.confidence, second.confidence), status, chosen, "",
                           " ".join(dict.fromkeys(x for d in (first, second) for x in [d.notice] if x)))
         return self._render(merged, t0, query=" / ".join(d.analysis.query for d in (first, second)))
@@ -813,7 +490,7 @@ class Assistant:
         query = d.analysis.query if query is None else query
         timings = d.analysis.timings_ms | _elapsed(t0)
         if d.status == records.NOT_COVERED:
-            closest = [_citation(p, []) for p in d.analysis.retrieval.passages[: self.params.answer.closest]]
+            closest = [citation_of(p, []) for p in d.analysis.retrieval.passages[: self.params.answer.closest]]
             text = NOT_COVERED + (" The closest passages are listed, but they do not answer the question."
                                   if closest else "")
             return Answer(text, False, query, closest=closest, confidence=d.confidence, notice=d.notice,
@@ -869,7 +546,7 @@ class Assistant:
         # a name too, of someone the article never mentions
         # (not a misspelt name it does know: "the ceo of nisan")
         given += [w for w in holder_words(clause) if not any(mentions(w, n) for n in given)
-                  and _word_tokens(w) and not self.index.bm25_passages.known(sorted(_word_tokens(w)))
+                  and word_tokens(w) and not self.index.bm25_passages.known(sorted(word_tokens(w)))
                   and not difflib.get_close_matches(w, corpus.known, n=1, cutoff=0.8)]
         return [n for n in given if n.lower() != main and not is_title(n)]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import records
 from .errors import ModelError
 
-# The scores are z-scores among one question's candidate sentences (answering.standardise).
+# The scores are z-scores among one question's candidate sentences (selection.standardise).
 SENTENCE_FEATURES = (
     "rerank_logit",  # the reranker's logit that the sentence answers the query (0 when it is off)
     "cosine",  # the sentence's cosine with the query
@@ -45,7 +45,7 @@ QUESTION_FEATURES = (
     "kind_missing",  # 1 if the question asks for a kind (a date, an amount...) that neither the best
     # sentence nor one quoted beside it offers, or for a person whom no top sentence names with
     # the title, side and names asked, or the question speaks of someone by title and company
-    # ("Honda's CEO") no top sentence holds (answering._kind_missing)
+    # ("Honda's CEO") no top sentence holds (selection._kind_missing)
     "names_missing",  # share of the names the question gives ("Honda's CEO") that the best sentence lacks
     "passage_cosine",  # cosine of the query with the top passage
     "known_terms",  # share of the question's content words that occur anywhere in the corpus

@@ -81,7 +81,7 @@ def fit(gold: list[GoldQuestion], readings: dict[str, list], what: str, ap: Answ
     questions (is it evidence?), then the answerability model on every question, whose
     features depend on what the answer stage's values (``ap``) will quote."""
     from . import calibration as calib
-    from .answering import ranked
+    from .selection import ranked
 
     sentences, is_evidence = [], []
     for q in gold:

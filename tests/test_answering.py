@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.answering import Analysis, Candidate, _first, _quote_ends, ranked
 from assistant.calibration import Logistic
 from assistant.extract import DATE, NUMBER, PERSON
 from assistant.params import AnswerParams
+from assistant.quoting import _quote_ends, first_quoted
+from assistant.selection import Analysis, Candidate, ranked
 
 SELECT = Logistic(("cosine",), (1.0,), 0.0)  # ranks by the 'cosine' signal alone
 
@@ -106,9 +107,9 @@ def test_a_part_of_a_two_part_answer_never_halves_a_quotation():
     from types import SimpleNamespace as S
     chosen = [S(text="Costs matter."), S(text="“For x,” said Roe, “you double it."),
               S(text="It helps keep costs down.”"), S(text="Another thing.")]
-    assert [c.text for c in _first(chosen, 2)] == [c.text for c in chosen[:3]]  # type: ignore[arg-type]
-    assert _first(chosen, 1) == chosen[:1]  # type: ignore[arg-type]
-    assert _first(chosen, 3) == chosen[:3]  # type: ignore[arg-type]
+    assert [c.text for c in first_quoted(chosen, 2)] == [c.text for c in chosen[:3]]  # type: ignore[arg-type]
+    assert first_quoted(chosen, 1) == chosen[:1]  # type: ignore[arg-type]
+    assert first_quoted(chosen, 3) == chosen[:3]  # type: ignore[arg-type]
 
 
 def test_a_body_read_as_a_name_is_never_a_person_in_bold(tmp_path):
