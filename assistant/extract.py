@@ -555,6 +555,10 @@ def _replacing_someone(question: str, names: Sequence[str] = ()) -> re.Match | N
     return None
 
 
+_DATED_BY_LEAVING = re.compile(r"\b(?:after|following|upon|since|with)\s+(?:(?:the|his|her|their)\s+)?"
+                               r"(?:[\w-]+[’']s\s+)?(?:depart\w*|resign\w*|exit\w*|retire\w*|leaving)\b")
+
+
 def _side(question: str, names: Sequence[str] = ()) -> tuple[bool, bool]:
     """Whether the (lower-cased) question asks for whoever is coming into a role, and
     whoever is leaving it; ``names`` are the names it gives."""
@@ -562,8 +566,10 @@ def _side(question: str, names: Sequence[str] = ()) -> tuple[bool, bool]:
         return True, False
     if _REPLACED.search(question):
         return False, True
-    # "who ran it before this new fellow": what follows "before" is whom, not who
-    return bool(_INCOMING.search(re.split(r"\bbefore\b", question)[0])), bool(_OUTGOING.search(question))
+    # "who ran it before this new fellow": what follows "before" is whom, not who; and a
+    # leaving that dates the question is no side ("who takes over after the ceo's departure")
+    dated = _DATED_BY_LEAVING.sub(" ", question)
+    return bool(_INCOMING.search(re.split(r"\bbefore\b", question)[0])), bool(_OUTGOING.search(dated))
 
 
 def _side_unasked(question: str, window_text: str, names: Sequence[str] = ()) -> bool:
@@ -583,9 +589,12 @@ def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> boo
     q, w = question.lower(), window_text.lower()
     for m in _FUNCTION_TITLE.finditer(q):
         # a "chief planning officer" asked for is one titled for planning, not any chief officer
-        asked_function = _stems(m.group(1) or m.group(2) or "")
-        if asked_function and not any(asked_function & _stems(" ".join(g for g in t.groups() if g))
-                                      for t in _FUNCTION_TITLE.finditer(w)):
+        # (a top title, "chief executive officer", is checked as the role it is, below; "head of
+        # X" may name a company or a place, and is the leader's check)
+        asked_function = _stems(m.group(1) or "")
+        if asked_function and not any(re.search(pattern, m.group()) for _, pattern in _TITLES) \
+                and not any(asked_function & _stems(" ".join(g for g in t.groups() if g))
+                            for t in _FUNCTION_TITLE.finditer(w)):
             return False
     for key, asked, held in _ROLES:
         if re.search(asked, q) and not re.search(held, w) \

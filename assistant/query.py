@@ -118,9 +118,12 @@ _ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\s+(?:buy|sell|invest|get|purchase|l
                      r"\b(?:do|would|can|could)\s+(?:you|u)\s+recommend\b|"
                      r"\bis\s+(?:it|this|that|now)\s+(?:a\s+)?(?:good|smart|wise|worth|the\s+right)\b"
                      r"(?:\s+(?:idea|time|move))?\s+(?:to\s+)?(?:buy|sell|invest|get)\w*|"
-                     r"\b(?:do|would)\s+(?:you|u)\s+(?:think|reckon|expect|believe)\b|\b(?:you|u)\s+reckon\b|"
+                     # not "do you think the article says ...": that asks what it says
+                     r"\b(?:do|would)\s+(?:you|u)\s+(?:think|reckon|expect|believe)\b"
+                     r"(?!\s+(?:the\s+)?(?:article|piece|story|author|writer|text)\b)|\b(?:you|u)\s+reckon\b|"
                      r"\byour\s+(?:opinion|take|view|verdict|guess|thoughts)\b|"
-                     r"\bany\s+good\b|\b(?:gonna|going\s+to)\s+be\s+(?:ok|okay|alright|all\s+right|fine)\b",
+                     r"\bany\s+good\s*(?:now|at\s+all|really)?\s*(?:[?.!]|$)|"  # not "any good news"
+                     r"\b(?:gonna|going\s+to)\s+be\s+(?:ok|okay|alright|all\s+right|fine)\b",
                      re.IGNORECASE)
 
 

@@ -174,12 +174,38 @@ def unknown_names(question: str, index: Index) -> list[str]:
     asks the view of in words the corpus never uses ("what do analysts think": ``viewers``). A
     name is known when the corpus has it, or the place its demonym comes from ("American");
     acronyms ("BEVs", "EMs") are terms rather than names, and titles are not names."""
-    # a model's code typed in lower case is a name too ("and the qx50?"), not a short one ("q3")
-    codes = [w for w in re.findall(r"\b[a-z]{2,}\d[a-z\d]*\b", question) if w not in capitalised_words(question)]
+    # a model's code typed in lower case is a name too ("and the qx50?") when the corpus has
+    # codes of the same series (QX60, QX65): "gen3", "mk3" or "epower3" are no model's name
+    codes = [w for w in re.findall(r"\b[a-z]{2,}\d[a-z\d]*\b", question)
+             if _series(w) in _code_series(index) and not _same_year(w, index)]
     return [w for w in capitalised_words(question) + codes
             if word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
             and not index.bm25_passages.known(sorted(set().union(*(word_tokens(f) for f in name_forms(w)))))] + \
         [w for w in viewers(question) if word_tokens(w) and not index.bm25_passages.known(sorted(word_tokens(w)))]
+
+
+def _series(code: str) -> str:
+    """The letters a code opens with ("qx" of "qx50", "fy" of "FY26"), lower-cased."""
+    return re.sub(r"[^A-Za-z].*", "", code).lower()
+
+
+_SERIES: dict[int, frozenset[str]] = {}  # id of an index's chunk list -> its code series
+
+
+def _code_series(index: Index) -> frozenset[str]:
+    """The series of the codes the corpus writes ("QX60", "FY26": "qx", "fy"), read once per index."""
+    key = id(index.chunks)
+    if key not in _SERIES:
+        _SERIES.clear()  # one index answers at a time; a rebuilt one replaces it
+        _SERIES[key] = frozenset(_series(c) for chunk in index.chunks
+                                 for c in re.findall(r"\b[A-Za-z]{2,}\d+[A-Za-z\d]*\b", chunk.text))
+    return _SERIES[key]
+
+
+def _same_year(code: str, index: Index) -> bool:
+    """Whether a code with a four-digit year is one the corpus writes with two ("fy2026": FY26)."""
+    m = re.fullmatch(r"([a-z]+)\d\d(\d\d)", code)
+    return m is not None and bool(index.bm25_passages.known([m.group(1) + m.group(2)]))
 
 
 def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:

@@ -625,6 +625,18 @@ def test_a_chief_officer_asked_for_is_the_one_titled_for_that_function():
     assert roles_met("who is the head of design", "said Acme’s head of design Jo Roe")
 
 
+def test_a_top_title_or_a_head_of_something_is_no_function_to_match():
+    # the review: "chief executive officer" is the CEO role, checked as such; "head of the
+    # company" names the whole, not a function
+    assert roles_met("who is the new chief executive officer at acme", "with incoming ceo jo roe")
+    assert roles_met("who is the new head of the company", "with incoming ceo jo roe")
+
+
+def test_a_leaving_that_dates_the_question_takes_no_side():
+    assert roles_met("who takes over following the ceo's departure", "with incoming ceo jo roe")
+    assert not roles_met("who takes over following the ceo's departure", "than outgoing ceo max poe")
+
+
 def test_a_departure_asks_for_the_one_leaving():
     # "whose departure was the condition Corvane waited for?" led with a spokesman quoted on Corvane
     assert not roles_met("whose departure did corvane wait for?", "said Acme’s Chief Efficiency Officer Jo Roe")

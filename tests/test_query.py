@@ -228,6 +228,8 @@ def test_a_persons_name_asked_for_is_asked_with_who(question, asked):
     ("whats your take on the merger", True),
     ("what does the article think of the merger", False),  # the article's view, which it may give
     ("is acme going to be profitable", False),
+    ("do you think the article says what acme makes", False),  # the review: what the article says
+    ("is there any good news for acme", False),
 ])
 def test_advice_asked_for_is_told_apart(question, advice):
     assert asks_advice(question) == advice
