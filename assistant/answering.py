@@ -41,6 +41,7 @@ from .extract import (
     answer_kind,
     as_meant,
     constrains_person,
+    differs_in_case,
     holder_words,
     holds_roles,
     is_title,
@@ -464,9 +465,16 @@ class Assistant:
             # a date or figure from a sentence sharing no word with the question, while another
             # quoted one does, is of something else: the question's topic is there ("what date
             # was the media roundtable": April 1st is when the new CEO starts)
+            # and so is one of another case than the question names (``differs_in_case``: "in
+            # city driving" against "at freeway speeds"). What the quotes offer is then not
+            # what was asked: the answer is partial.
             elsewhere = any(c.x["shares_words"] for c in chosen)
-            offered = [(i, c, x) for i, c, x in offered
-                       if a.kind == PERSON or c.x["shares_words"] or not elsewhere]
+            another = [(i, c, x) for i, c, x in offered if (a.kind == PERSON or i == 0) and (
+                differs_in_case(question, c.text)
+                or a.kind != PERSON and not c.x["shares_words"] and elsewhere)]
+            offered = [o for o in offered if o not in another]
+            if another and not offered:
+                status = records.PARTIAL
             # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
             # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
             # one (it still counts as a different name offered: the quotes disagree)

@@ -671,8 +671,6 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
         low = question.lower()
         offered = [(a, b, c) for a, b, c in offered
                    if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in c.lower().split())]
-    if differs_in_case(question, sentence):
-        return ""  # "in city driving" against "at freeway speeds": of another case
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):
         return ""  # "not just 200,000 units: double that", "not only 300 paintings but 50 sculptures"
     titled = {a: window(sentence, a, b, TITLE_WORDS, 0) for a, b, _ in offered} if kind == PERSON else {}
