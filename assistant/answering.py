@@ -38,6 +38,7 @@ from .errors import AssistantError
 from .extract import (
     PERSON,
     TITLE_WORDS,
+    another_place,
     answer_kind,
     as_meant,
     constrains_person,
@@ -470,7 +471,7 @@ class Assistant:
             # what was asked: the answer is partial.
             elsewhere = any(c.x["shares_words"] for c in chosen)
             another = [(i, c, x) for i, c, x in offered if (a.kind == PERSON or i == 0) and (
-                differs_in_case(question, c.text)
+                differs_in_case(question, c.text) or another_place(question, c.text, self._unknown_word)
                 or a.kind != PERSON and not c.x["shares_words"] and elsewhere)]
             offered = [o for o in offered if o not in another]
             if another and not offered:
@@ -533,6 +534,11 @@ class Assistant:
         held = [any(mentions(w, t) for w in p.split() for t in texts) for p in wanted]
         # "Was it Roe or Poe who said ...?", "Did Roe or Poe say ...?": either is the answer
         return any(held) if len(wanted) > 1 and re.search(r"\bor\b", question, re.I) else all(held)
+
+    def _unknown_word(self, word: str) -> bool:
+        """Whether the corpus never uses ``word`` (a stop word, with no tokens, is known)."""
+        tokens = sorted(word_tokens(word))
+        return bool(tokens) and not self.index.bm25_passages.known(tokens)
 
     def _corpus_names(self) -> CorpusNames:
         index = self.index

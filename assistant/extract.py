@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 PERSON, DATE, NUMBER, PERCENT, MONEY, TITLE = "person", "date", "number", "percent", "money", "title"
 
@@ -641,6 +641,25 @@ def differs_in_case(question: str, sentence: str) -> bool:
         return True
     return bool(_WHOLE_SCOPE.search(question)) and not _WHOLE_SCOPE.search(sentence) \
         and bool(_LOCAL.search(sentence))
+
+
+# A place asked of ("in europe", "for japan") and the places a sentence gives its figure for
+# ("In North America alone").
+_PLACE_ASKED = re.compile(r"\b(?:in|for)\s+(?:the\s+)?([A-Za-z][A-Za-z-]+)\b")
+_PLACE_TOLD = re.compile(r"\b[Ii]n\s+(?:the\s+)?((?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)")
+
+
+def another_place(question: str, sentence: str, unknown: Callable[[str], bool]) -> bool:
+    """Whether the question asks of a place the corpus never writes (``unknown``: "how many
+    models in europe") while the sentence gives its figure for a named one ("In North
+    America alone"), which the question's word is neither part of nor the initials of ("in
+    na" is North America)."""
+    told = _PLACE_TOLD.findall(sentence)
+    asked = [w.lower() for w in _PLACE_ASKED.findall(question) if unknown(w)]
+    if not told or not asked:
+        return False
+    forms = {w.lower() for t in told for w in t.split()} | {"".join(w[0] for w in t.split()).lower() for t in told}
+    return not any(w in forms for w in asked)
 
 
 # "not just", "not simply", "not only" a few words before a candidate: the sentence goes

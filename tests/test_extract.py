@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.extract import (
+    another_place,
     answer_kind,
     as_meant,
     candidates,
@@ -651,3 +652,16 @@ def test_a_departure_asks_for_the_one_leaving():
 ])
 def test_what_a_who_question_asks_of_a_person(question, constrains):
     assert constrains_person(question) == constrains
+
+
+@pytest.mark.parametrize("question, differs", [
+    ("how many stores in europe by fy27", True),  # round 10's try of the web UI: North America's count
+    ("how many stores for japan", True),
+    ("how many stores in na by fy27", False),  # the initials of North America
+    ("how many stores in north america", False),
+    ("how many stores in the plan", False),  # a word the corpus uses is no place asked of
+])
+def test_a_place_the_corpus_never_names_is_another_case(question, differs):
+    sentence = "In North America alone, 12 new stores open by FY27."
+    unknown = {"europe", "japan", "na"}.__contains__
+    assert another_place(question, sentence, unknown) == differs
