@@ -668,6 +668,10 @@ def another_place(question: str, sentence: str, unknown: Callable[[str], bool]) 
 _NOT_JUST = re.compile(r"\bnot\s+(?:just|simply|only|merely)\s+(?:[\w’'-]+\s+){0,2}$", re.I)
 
 
+_ELSE = re.compile(r"\b(?:who|anyone|anybody|someone|somebody)\s+else\b|\bother\s+(?:people|person|execs?|executives?|"
+                   r"speakers?|officials?)\b", re.I)
+
+
 def lead_answer(question: str, query: str, sentence: str, reranker, names: list[str]) -> str:
     """What to lead the answer with: a candidate of the asked-for kind from the best
     sentence, or "".
@@ -686,8 +690,9 @@ def lead_answer(question: str, query: str, sentence: str, reranker, names: list[
         return ""  # a title is quoted with the name it belongs to, never pulled out alone
     # Nothing already said counts: not in the question, nor in what it was completed with.
     offered = candidates(f"{question} {query}", sentence, kind)
-    if kind == PERSON:  # nor a person it names in part, in bold ("Who is Roe replacing?": not Jo Roe)
-        low = question.lower()
+    if kind == PERSON:  # nor a person it names in part, in bold ("Who is Roe replacing?": not Jo Roe),
+        # nor, asked for someone else, one the conversation named ("who else spoke there?")
+        low = f"{question} {query}".lower() if _ELSE.search(question) else question.lower()
         offered = [(a, b, c) for a, b, c in offered
                    if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in c.lower().split())]
     if any(_NOT_JUST.search(sentence[:a]) for a, _, _ in offered):

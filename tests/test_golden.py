@@ -679,3 +679,13 @@ def test_a_figure_or_date_only_of_another_case_is_a_partial_answer(real_assistan
     # what the quotes offer is the freeway figure, North America's count, the CEO's start (the
     # hunters' and the UI's questions)
     assert real_assistant.answer(question).status == "partial"
+
+
+def test_someone_else_is_never_the_one_the_conversation_named(real_assistant):
+    # round 10's last blind hunter: "Who else spoke there?" after a question on Cartier's remark
+    # led with **Guillaume Cartier**
+    history = conversation(real_assistant, "Where did Cartier make his remark about Honda?")
+    assert real_assistant.answer("Who else spoke there?", history=history).short_answer == ""
+    # asked who said it, the one the conversation named still leads
+    history = conversation(real_assistant, "what did cartier say about honda")
+    assert real_assistant.answer("who said that", history=history).short_answer == "Guillaume Cartier"
