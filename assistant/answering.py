@@ -463,12 +463,13 @@ class Assistant:
             loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
                 if chosen and a.kind == PERSON else False
             offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])]
-            # a date or figure from a sentence sharing no word with the question, while another
-            # quoted one does, is of something else: the question's topic is there ("what date
-            # was the media roundtable": April 1st is when the new CEO starts)
-            # and so is one of another case than the question names (``differs_in_case``: "in
-            # city driving" against "at freeway speeds"). What the quotes offer is then not
-            # what was asked: the answer is partial.
+            # What is of another case than the question names is not what was asked: a value
+            # of another generation, driving condition or scope (``differs_in_case``: "in city
+            # driving" against "at freeway speeds"), of another place (``another_place``: "in
+            # europe" against "In North America alone"), or a date or figure from a sentence
+            # sharing no word with the question while another quoted one does ("what date was
+            # the media roundtable": April 1st is when the new CEO starts). When that is all
+            # the quotes offer, the answer is partial.
             elsewhere = any(c.x["shares_words"] for c in chosen)
             another = [(i, c, x) for i, c, x in offered if (a.kind == PERSON or i == 0) and (
                 differs_in_case(question, c.text) or another_place(question, c.text, self._unknown_word)
