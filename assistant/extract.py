@@ -640,7 +640,7 @@ def differs_in_case(question: str, sentence: str) -> bool:
     if q_cond and s_cond and not q_cond & s_cond:  # "in town or on the highway?" is met by either
         return True
     return bool(_WHOLE_SCOPE.search(question)) and not _WHOLE_SCOPE.search(sentence) \
-        and bool(_LOCAL.search(sentence))
+        and bool(_LOCAL.search(sentence)) and not _names_a_told_place(question, sentence)
 
 
 # A place asked of ("in europe", "for japan") and the places a sentence gives its figure for
@@ -656,10 +656,22 @@ def another_place(question: str, sentence: str, unknown: Callable[[str], bool]) 
     na" is North America)."""
     told = _PLACE_TOLD.findall(sentence)
     asked = [w.lower() for w in _PLACE_ASKED.findall(question) if unknown(w)]
-    if not told or not asked:
-        return False
+    if not told or not asked or _names_a_told_place(question, sentence):
+        return False  # "how many models for customers in north america": the place is asked
     forms = {w.lower() for t in told for w in t.split()} | {"".join(w[0] for w in t.split()).lower() for t in told}
     return not any(w in forms for w in asked)
+
+
+def _names_a_told_place(question: str, sentence: str) -> bool:
+    """Whether the question names a place the sentence gives its figure for, in full or by
+    its initials ("north america", "na")."""
+    low = question.lower()
+    for told in _PLACE_TOLD.findall(sentence):
+        words = told.lower().split()
+        if re.search(rf"\b{re.escape(' '.join(words))}\b", low) or (
+                len(words) > 1 and re.search(rf"\b{''.join(w[0] for w in words)}\b", low)):
+            return True
+    return False
 
 
 # "not just", "not simply", "not only" a few words before a candidate: the sentence goes
