@@ -62,8 +62,6 @@ from .query import (
     as_who,
     asked_clause,
     asks_advice,
-    asks_names,
-    capitalised_words,
     clean,
     has_words,
     is_instruction,
@@ -445,12 +443,6 @@ class Assistant:
             # reporters?") and the best sentence, read with the one before it, does not name
             # them: it is someone else's (Cartier's words), not an answer
             status = records.PARTIAL
-        if status == records.ANSWERED and chosen and a.kind != PERSON and asks_names(question) \
-                and not any(self._names_offered(question, c) for c in chosen[:3]):
-            # names asked for ("which nissan models get the new e-power?") and the first three
-            # quotes name nothing the question does not: they speak of a kind of thing ("the
-            # rollout of next-gen e-POWER hybrid know-how"), not of which ones
-            status = records.PARTIAL
         short = ""
         if status == records.ANSWERED:
             # The best-ranked quoted sentence that supports a short answer leads (and is quoted
@@ -543,14 +535,6 @@ class Assistant:
         held = [any(mentions(w, t) for w in p.split() for t in texts) for p in wanted]
         # "Was it Roe or Poe who said ...?", "Did Roe or Poe say ...?": either is the answer
         return any(held) if len(wanted) > 1 and re.search(r"\bor\b", question, re.I) else all(held)
-
-    def _names_offered(self, question: str, c: Candidate) -> bool:
-        """Whether ``c`` names something (a capitalised word past its start, not an acronym)
-        the question does not, other than its source's subject."""
-        subject = self._corpus_names().subject.get(c.passage.chunk.source, "")
-        low = question.lower()
-        return any(w.lower() != subject and w.lower() not in low and not re.fullmatch(r"[A-Z\d-]+s?", w)
-                   for w in capitalised_words(c.text))
 
     def _unknown_word(self, word: str) -> bool:
         """Whether the corpus never uses ``word`` (a stop word, with no tokens, is known)."""

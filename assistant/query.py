@@ -127,21 +127,6 @@ _ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\s+(?:buy|sell|invest|get|purchase|l
                      re.IGNORECASE)
 
 
-# Names asked for: "which large SUVs exactly", "what are they called", "the model names",
-# "which partner", "which countries get it": a name answers, not a kind of thing.
-_NAMES_ASKED = re.compile(
-    r"\b(?:which|what)\s+(?:specific\s+|exact\s+|particular\s+)?(?:[\w-]+\s+)?"
-    r"(?:suvs?|models?|cars?|vehicles?|pickups?|trucks?|sedans?|brands?|partners?|compan(?:y|ies)|"
-    r"suppliers?|countries|country|cities|plants?|factories)\b(?!\s+(?:of|is|are)\b)|"
-    r"\bwhat\s+(?:are|is|were|was)\s+(?:they|it|those|these|the\s+[\w-]+)\s+called\b|"
-    r"\b(?:model|brand|product)\s+names?\b|\bexactly\s+which\b|\bwhich\s+[\w-]+\s+exactly\b", re.I)
-
-
-def asks_names(text: str) -> bool:
-    """Whether the question asks for names of things ("which large SUVs exactly?")."""
-    return bool(_NAMES_ASKED.search(text))
-
-
 def asks_advice(text: str) -> bool:
     """Whether the question asks what the reader should do, or for a verdict (``_ADVICE``)."""
     return bool(_ADVICE.search(text))

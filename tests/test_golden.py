@@ -694,14 +694,3 @@ def test_someone_else_is_never_the_one_the_conversation_named(real_assistant):
     # asked who said it, the one the conversation named still leads
     history = conversation(real_assistant, "what did cartier say about honda")
     assert real_assistant.answer("who said that", history=history).short_answer == "Guillaume Cartier"
-
-
-@pytest.mark.parametrize("question, answered", [
-    # round 10's testers: the e-POWER sentence names no model it comes to
-    ("which nissan models in europe get the new e-power", False),
-    ("The e-POWER of third generation, in which models it will come?", False),
-    ("Which Nissan-brand models are named in the North American plan?", True),  # LEAF, Rogue, ...
-    ("which tech supplier wants to work w nissan", True),
-])
-def test_names_asked_for_need_a_quote_that_names_some(real_assistant, question, answered):
-    assert (real_assistant.answer(question).status == "answered") == answered

@@ -8,7 +8,6 @@ from assistant.query import (
     as_who,
     asked_clause,
     asks_advice,
-    asks_names,
     capitalised_words,
     is_instruction,
     last_lead,
@@ -247,17 +246,3 @@ def test_advice_asked_for_is_told_apart(question, advice):
 ])
 def test_what_a_question_opens_with_before_it_asks(question, asked, changed):
     assert opening(question) == (asked, changed)
-
-
-@pytest.mark.parametrize("question, asks", [
-    ("which acme models get the new engine", True),
-    ("Which large SUVs will share a platform?", True),
-    ("what are they called", True),
-    ("what are the model names", True),
-    ("which tech supplier wants to work with acme", True),
-    ("what kinds of cars is acme going to offer", False),  # kinds, not names
-    ("which areas are they cooperating on", False),
-    ("how many models are coming", False),
-])
-def test_names_asked_for_are_told_apart(question, asks):
-    assert asks_names(question) == asks
