@@ -109,7 +109,7 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
     # the query's own words, not what was searched for them ("CEO chief executive" is added
     # to a person asked for as "the boss"), less the words asking for a kind of answer
-    topic = [t for t in word_tokens(query) if t not in _function_tokens() | _kind_tokens()]
+    topic = [t for t in word_tokens(query) if t not in _function_tokens() | _kind_tokens() | _light_tokens()]
     shared = np.zeros(len(rows), dtype=bool)
     for src in {p.chunk.source for p in top}:
         words = [t for t in topic if t not in word_tokens((subjects or {}).get(src, ""))]
@@ -150,6 +150,14 @@ def _function_tokens() -> frozenset[str]:
 def _kind_tokens() -> frozenset[str]:
     """The words asking for a kind of answer (``extract.KIND_WORDS``) as ``tokenize`` writes them."""
     return frozenset(t for toks in tokenize(sorted(KIND_WORDS)) for t in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def _light_tokens() -> frozenset[str]:
+    """Light verbs, which carry a phrase's meaning in its other words ("take place", "take
+    over", "make a deal"): sharing one says nothing of the topic."""
+    return frozenset(t for toks in tokenize(["take took taken taking make made get got go went come came "
+                                             "happen happened put give gave"]) for t in toks)
 
 
 def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
