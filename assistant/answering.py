@@ -21,6 +21,7 @@ The stages of one answer:
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import re
 import threading
@@ -76,7 +77,16 @@ from .quoting import citation_of, cite, first_quoted, neighbour, whole_quotes
 from .records import Answer
 from .rerank import Reranker
 from .retrieval import retrieve
-from .selection import Analysis, Candidate, candidates, choose, ranked, signals, unknown_names, word_tokens
+from .selection import (
+    Analysis,
+    Candidate,
+    candidates,
+    choose,
+    ranked,
+    signals,
+    unknown_names,
+    unknown_word,
+)
 
 log = logging.getLogger(__name__)
 _RANK = {records.NOT_COVERED: 0, records.PARTIAL: 1, records.ANSWERED: 2}  # how much of a question is answered
@@ -266,7 +276,7 @@ class Assistant:
             readings = self.readings(q.text, history, mode, k)
             query = readings[0].query
             if self.live.stale:  # answered from the last good index while the corpus changed
-                notice = " ".join(x for x in (notice, f"Note: {self.live.stale}.") if x)
+                notice = _noted(notice, f"Note: {self.live.stale}.")
             whole = self._decide(readings, notice)
             if whole.status != records.ANSWERED and len(asked := parts(q.text)) == 2:
                 # two questions in one breath ("who is the new CEO and when does he start?"),
@@ -410,13 +420,12 @@ class Assistant:
             # whatever the quotes say, they do not answer it in full; the reader is told which
             status = records.PARTIAL
             missing = ", ".join(dict.fromkeys(unknown_names(question, self.index)))
-            notice = " ".join(x for x in (notice, f"Note: the article never mentions {missing}.") if x)
+            notice = _noted(notice, f"Note: the article never mentions {missing}.")
         if status == records.ANSWERED and asks_advice(question):
             # "should I buy Nissan shares now?", "do you think he will succeed?": the quotes are
             # what the article reports, not advice or a verdict
             status = records.PARTIAL
-            notice = " ".join(x for x in (notice, "Note: the article gives no advice or verdict; these are the facts "
-                                                  "it reports.") if x)
+            notice = _noted(notice, "Note: the article gives no advice or verdict; these are the facts it reports.")
         if status == records.PARTIAL and not feats.get("known_terms"):
             # "touches on this" would claim a topic in common, and the article has none of its
             # words ("hi", "asdfgh qwerty"): the closest quotes are only the least far
@@ -471,10 +480,11 @@ class Assistant:
             # the media roundtable": April 1st is when the new CEO starts). When that is all
             # the quotes offer, the answer is partial.
             elsewhere = any(c.x["shares_words"] for c in chosen)
-            another = [(i, c, x) for i, c, x in offered if (a.kind == PERSON or i == 0) and (
-                differs_in_case(question, c.text) or another_place(question, c.text, self._unknown_word)
-                or a.kind != PERSON and not c.x["shares_words"] and elsewhere)]
-            offered = [o for o in offered if o not in another]
+            unknown = functools.partial(unknown_word, index=self.index)
+            another = {i for i, c, _ in offered if (a.kind == PERSON or i == 0) and (
+                differs_in_case(question, c.text) or another_place(question, c.text, unknown)
+                or a.kind != PERSON and not c.x["shares_words"] and elsewhere)}
+            offered = [o for o in offered if o[0] not in another]
             if another and not offered:
                 status = records.PARTIAL
             # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
@@ -536,11 +546,6 @@ class Assistant:
         # "Was it Roe or Poe who said ...?", "Did Roe or Poe say ...?": either is the answer
         return any(held) if len(wanted) > 1 and re.search(r"\bor\b", question, re.I) else all(held)
 
-    def _unknown_word(self, word: str) -> bool:
-        """Whether the corpus never uses ``word`` (a stop word, with no tokens, is known)."""
-        tokens = sorted(word_tokens(word))
-        return bool(tokens) and not self.index.bm25_passages.known(tokens)
-
     def _corpus_names(self) -> CorpusNames:
         index = self.index
         if self._names is None or self._names[0] != id(index):
@@ -561,7 +566,7 @@ class Assistant:
         # a name too, of someone the article never mentions
         # (not a misspelt name it does know: "the ceo of nisan")
         given += [w for w in holder_words(clause) if not any(mentions(w, n) for n in given)
-                  and word_tokens(w) and not self.index.bm25_passages.known(sorted(word_tokens(w)))
+                  and unknown_word(w, self.index)
                   and not difflib.get_close_matches(w, corpus.known, n=1, cutoff=0.8)]
         return [n for n in given if n.lower() != main and not is_title(n)]
 
@@ -606,6 +611,11 @@ def _query_embedder(index: Index, embedder: Embedder, use_onnx: bool) -> Embedde
     except Exception as e:  # noqa: BLE001 - a damaged export or a missing onnxruntime: fall back, say so once
         log.warning("%s: the ONNX export could not be used (%s); `assistant index` repairs it", slow, e)
         return embedder
+
+
+def _noted(notice: str, note: str) -> str:
+    """``notice`` with ``note`` added after what it already says."""
+    return " ".join(x for x in (notice, note) if x)
 
 
 def _elapsed(t0: float) -> dict[str, float]:

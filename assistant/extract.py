@@ -658,8 +658,9 @@ def another_place(question: str, sentence: str, unknown: Callable[[str], bool]) 
     asked = [w.lower() for w in _PLACE_ASKED.findall(question) if unknown(w)]
     if not told or not asked or _names_a_told_place(question, sentence):
         return False  # "how many models for customers in north america": the place is asked
-    forms = {w.lower() for t in told for w in t.split()} | {"".join(w[0] for w in t.split()).lower() for t in told}
-    return not any(w in forms for w in asked)
+    # the place in full and its initials are not in the question (above): one of its words may be
+    words = {w.lower() for t in told for w in t.split()}
+    return not any(w in words for w in asked)
 
 
 def _names_a_told_place(question: str, sentence: str) -> bool:

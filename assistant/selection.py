@@ -177,6 +177,12 @@ def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:
     }
 
 
+def unknown_word(word: str, index: Index) -> bool:
+    """Whether the corpus never uses ``word`` (a stop word, with no tokens, is no unknown word)."""
+    tokens = sorted(word_tokens(word))
+    return bool(tokens) and not index.bm25_passages.known(tokens)
+
+
 def unknown_names(question: str, index: Index) -> list[str]:
     """The names the question gives that the corpus never mentions ("Toyota"), and whoever it
     asks the view of in words the corpus never uses ("what do analysts think": ``viewers``). A
@@ -189,7 +195,7 @@ def unknown_names(question: str, index: Index) -> list[str]:
     return [w for w in capitalised_words(question) + codes
             if word_tokens(w) and not re.fullmatch(r"[A-Z]{2,}s?", w) and not is_title(w)
             and not index.bm25_passages.known(sorted(set().union(*(word_tokens(f) for f in name_forms(w)))))] + \
-        [w for w in viewers(question) if word_tokens(w) and not index.bm25_passages.known(sorted(word_tokens(w)))]
+        [w for w in viewers(question) if unknown_word(w, index)]
 
 
 def _series(code: str) -> str:
