@@ -61,6 +61,7 @@ from .params import Params
 from .query import (
     Question,
     as_who,
+    asked_again,
     asked_clause,
     asks_advice,
     clean,
@@ -321,7 +322,11 @@ class Assistant:
         """The analyses of each reading of ``question``: alone, and completed from the
         conversation when it leans on it (``query.resolve``)."""
         queries = resolve(question, history, self.settings.max_question_chars)
-        return [self.analyse(question, q, mode, k) for q in queries]
+        # completed from the conversation, a fragment also asks what the last question asked
+        # ("and on the freeway?" after "how much better is it in the city?": a share)
+        again = asked_again(question, history)
+        return [self.analyse(f"{question} {again}" if i and again else question, q, mode, k)
+                for i, q in enumerate(queries)]
 
     def choose_reading(self, readings: list[Analysis]) -> Option:
         """The reading to answer, ranked (``_choose``)."""

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .extract import LEADER_WORDS, is_title
+from .extract import DATE, LEADER_WORDS, MONEY, NUMBER, PERCENT, PERSON, TITLE, answer_kind, is_title
 
 # Words that point back to something said before.
 _ANAPHORA = re.compile(
@@ -303,6 +303,27 @@ def parts(question: str) -> list[str]:
         if _ASKS.search(first) and has_words(second):
             return [first if first.endswith("?") else first + "?", second]
     return [question]
+
+
+# A fragment opening with "and" or "what about", asking nothing of its own ("and on the
+# freeway?", "what about the outgoing one?"), not a new question ("and why?", "and is it ...").
+_FRAGMENT = re.compile(r"^\W*(?:and|or|but|also|what\s+about|how\s+about)\b(?!\W*(?:what|whats|which|who|whos|whom|"
+                       r"whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
+                       r"should)\b)", re.IGNORECASE)
+# Words asking for each kind of answer, each read back by ``extract.answer_kind`` as that kind.
+_ASKING_FOR = {PERSON: "who", DATE: "when", NUMBER: "how many", PERCENT: "what percent", MONEY: "what price",
+               TITLE: "what job title"}
+
+
+def asked_again(question: str, history: list[dict] | None) -> str:
+    """Words asking for what the previous question asked for, when ``question`` is a fragment
+    asking it again of something else ("and on the freeway?" after "how much better is the
+    mileage in the city?" asks for a share); "" otherwise. They complete the question, not
+    the search: the kind of answer is how a question asks, not what it is about."""
+    prev = last_user_question(history)
+    if not prev or not _FRAGMENT.match(question) or answer_kind(question):
+        return ""
+    return _ASKING_FOR.get(answer_kind(prev), "")
 
 
 def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:

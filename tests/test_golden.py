@@ -689,3 +689,13 @@ def test_someone_else_is_never_the_one_the_conversation_named(real_assistant):
     # asked who said it, the one the conversation named still leads
     history = conversation(real_assistant, "what did cartier say about honda")
     assert real_assistant.answer("who said that", history=history).short_answer == "Guillaume Cartier"
+
+
+@pytest.mark.parametrize(("first", "then", "short"), [
+    ("how much better is the mileage in the city with epower", "and on the freeway?", "as much as 15%"),
+    ("who is the new ceo", "and the old one?", "Makoto Uchida"),
+])
+def test_a_fragment_follow_up_asks_what_the_last_question_asked(real_assistant, first, then, short):
+    # were answered with the right quote and nothing in bold: the fragment asks for no kind
+    a = real_assistant.answer(then, history=conversation(real_assistant, first))
+    assert a.status == "answered" and a.short_answer == short

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.query import (
     as_who,
+    asked_again,
     asked_clause,
     asks_advice,
     capitalised_words,
@@ -246,3 +247,18 @@ def test_advice_asked_for_is_told_apart(question, advice):
 ])
 def test_what_a_question_opens_with_before_it_asks(question, asked, changed):
     assert opening(question) == (asked, changed)
+
+
+@pytest.mark.parametrize(("question", "previous", "again"), [
+    ("and on the freeway?", "how much better is the mileage in the city?", "what percent"),
+    ("and the old one?", "who is the new ceo?", "who"),
+    ("what about the second quarter?", "how many stores opened?", "how many"),
+    ("and why?", "who is the new ceo?", ""),  # a question of its own
+    ("and is she staying?", "who is the new ceo?", ""),
+    ("and when?", "who is the new ceo?", ""),  # asks for a kind of its own
+    ("what does she do?", "who is the new ceo?", ""),  # no fragment
+    ("and the old one?", "what did the board say?", ""),  # nothing of a kind was asked
+])
+def test_a_fragment_asks_again_what_the_last_question_asked(question, previous, again):
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "..."}]
+    assert asked_again(question, history) == again
