@@ -73,6 +73,8 @@ from .query import (
     points_back,
     resolve,
     searched,
+    topic_tokens,
+    word_tokens,
 )
 from .quoting import citation_of, cite, first_quoted, neighbour, whole_quotes
 from .records import Answer
@@ -345,6 +347,11 @@ class Assistant:
         is answered; a short question's own words whenever they answer it; otherwise the
         reading the article answers most confidently."""
         readings = [o[0] for o in options]
+        if len(options) > 1 and not topic_tokens(readings[0].question):
+            # "when?", "why not?", "who is he again": the question's own words are about
+            # nothing, so whatever they find is a guess (the new CEO's April 1st for "when?"
+            # after a question on the merger talks); what they point to decides
+            return options[1]
         if len(options) > 1 and not points_back(readings[0].question) \
                 and self.calibration.status(options[0][3]) == records.ANSWERED:
             # completed only for being short ("whats e-power" after a question on new
@@ -408,7 +415,7 @@ class Assistant:
         option = self._choose(options)
         decided = self._decide_reading(option, notice)
         if len(options) > 1 and option is options[1] and not decided.short \
-                and self.calibration.status(options[0][3]) == records.ANSWERED:
+                and self.calibration.status(options[0][3]) == records.ANSWERED and topic_tokens(readings[0].question):
             alone = self._decide_reading(options[0], notice)  # the question's own words, ranked once
             if alone.short:
                 return alone
@@ -477,6 +484,13 @@ class Assistant:
             loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
                 if chosen and a.kind == PERSON else False
             offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])]
+            # and asked by a follow-up with words of its own ("who wants it?" after a question
+            # on the merger), the name's sentence must share one of them: sharing only what the
+            # question was completed with (Cartier's "We never stopped talking to Honda"), it
+            # answers who spoke of the topic, not who does what was asked
+            own = set(topic_tokens(question))
+            if loose and own and query != question:
+                offered = [(i, c, x) for i, c, x in offered if own & word_tokens(c.text)]
             # What is of another case than the question names is not what was asked: a value
             # of another generation, driving condition or scope (``differs_in_case``: "in city
             # driving" against "at freeway speeds"), of another place (``another_place``: "in

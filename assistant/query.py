@@ -8,11 +8,24 @@ together with the previous user question.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from .extract import DATE, LEADER_WORDS, MONEY, NUMBER, PERCENT, PERSON, TITLE, answer_kind, is_title
+from .extract import (
+    DATE,
+    KIND_WORDS,
+    LEADER_WORDS,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    PERSON,
+    TITLE,
+    answer_kind,
+    is_title,
+)
+from .lexical import tokenize
 
 # Words that point back to something said before.
 _ANAPHORA = re.compile(
@@ -221,6 +234,43 @@ def topic_words(text: str) -> str:
     return " ".join(w for w in words if w.lower().replace("’", "").replace("'", "") not in _FUNCTION_WORDS)
 
 
+@functools.lru_cache(maxsize=1024)
+def word_tokens(text: str) -> frozenset[str]:
+    """``tokenize``'s tokens of a short text asked for again and again (a source's subject,
+    a name in a question)."""
+    return frozenset(tokenize([text])[0])
+
+
+def topic_tokens(text: str) -> list[str]:
+    """What ``text`` is about, as ``tokenize`` writes it: its words less function words, the
+    words asking for a kind of answer ("when", "how many") and light verbs ("take")."""
+    return [t for t in word_tokens(text) if t not in _function_tokens() | _kind_tokens() | _light_tokens()]
+
+
+@functools.lru_cache(maxsize=1)
+def _function_tokens() -> frozenset[str]:
+    """English function and question words as ``tokenize`` writes them ("what", "how")."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(t for toks in tokenize(sorted(STOPWORDS_EN_PLUS)) for t in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def _kind_tokens() -> frozenset[str]:
+    """The words asking for a kind of answer (``extract.KIND_WORDS``) as ``tokenize`` writes them."""
+    return frozenset(t for toks in tokenize(sorted(KIND_WORDS)) for t in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def _light_tokens() -> frozenset[str]:
+    """Light verbs, which carry a phrase's meaning in its other words ("take place", "take
+    over", "make a deal"), and reporting verbs, which say that someone spoke, not of what
+    ("who said that?"): sharing one says nothing of the topic."""
+    return frozenset(t for toks in tokenize(["take took taken taking make made get got go went come came "
+                                             "happen happened put give gave say says said tell tells told"])
+                     for t in toks)
+
+
 # A company's leader in everyday words ("the new boss", "who's in charge", "the top job"),
 # where business text says "CEO" or "chief executive". Lower-case only ("Hugo Boss" is a
 # name); "running" is as often "running out of money", and "who runs it" finds the CEO.
@@ -335,15 +385,37 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     question (so a new topic is not outweighed by the old one). The caller keeps the
     reading the article answers best.
     """
-    prev = last_user_question(history)
-    if not prev or not needs_context(question):
+    turns = _thread(history)
+    if not turns or not needs_context(question):
         return [question]
-    topic = topic_words(clean(prev, max_chars // 2).text)
+    topic = " ".join(dict.fromkeys(w for q, _ in turns for w in topic_words(clean(q, max_chars // 2).text).split()))
     if _SUBSTITUTION.match(question) and topic_words(question):
         # "What about emerging markets?" after "What's the North America launch plan?" asks the
         # same thing of something else: keep what was asked ("launch plan"), not whom or what it
         # was asked of (the names, and the last direct answer).
         context = " ".join(w for w in topic.split() if not w[0].isupper() or is_title(w))
     else:
-        context = " ".join(x for x in (last_lead(history), topic) if x)
+        lead = next((lead for _, lead in turns if lead), "")
+        context = " ".join(x for x in (lead, topic) if x)
     return [question, f"{question} {context}"] if context else [question]
+
+
+THREAD_TURNS = 3  # how far back a run of follow-ups is read for what the latest one points to
+
+
+def _thread(history: list[dict] | None) -> list[tuple[str, str]]:
+    """The user's last questions, latest first, each with the direct answer that led its
+    reply ("" for none): the last one, and, while the one taken is about nothing of its own
+    (``topic_tokens``), the one before it, at most ``THREAD_TURNS``. After "nissan still
+    talking to honda?" / "who said that?" / "where did he say it?", "when?" asks of the
+    talks and of Cartier, named two and three turns back."""
+    out: list[tuple[str, str]] = []
+    turns = [t for t in history or [] if isinstance(t, dict)]
+    for i in range(len(turns) - 1, -1, -1):
+        content = turns[i].get("content")
+        if turns[i].get("role") != "user" or not isinstance(content, str) or not has_words(content):
+            continue
+        out.append((content, last_lead(turns[i : i + 2])))  # its reply
+        if len(out) == THREAD_TURNS or topic_tokens(content):
+            break  # a question about something is where what the later ones point to is
+    return out

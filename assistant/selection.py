@@ -10,7 +10,6 @@ from the ranking; ``report`` fits the models on exactly what is computed here.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -18,7 +17,6 @@ import numpy as np
 
 from . import calibration as calib
 from .extract import (
-    KIND_WORDS,
     PERSON,
     TITLE,
     answer_kind,
@@ -34,7 +32,7 @@ from .extract import (
 from .index import Index
 from .lexical import tokenize
 from .params import AnswerParams
-from .query import capitalised_words
+from .query import capitalised_words, topic_tokens, word_tokens
 from .records import Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval
@@ -109,7 +107,7 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     holders = {src: role_holders(question, names) for src, names in asked.items()}  # once per source
     # the query's own words, not what was searched for them ("CEO chief executive" is added
     # to a person asked for as "the boss"), less the words asking for a kind of answer
-    topic = [t for t in word_tokens(query) if t not in _function_tokens() | _kind_tokens() | _light_tokens()]
+    topic = topic_tokens(query)
     shared = np.zeros(len(rows), dtype=bool)
     for src in {p.chunk.source for p in top}:
         words = [t for t in topic if t not in word_tokens((subjects or {}).get(src, ""))]
@@ -129,35 +127,6 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
         out.append(Candidate(p, span, text, x))
     return out
-
-
-@functools.lru_cache(maxsize=1024)
-def word_tokens(text: str) -> frozenset[str]:
-    """``tokenize``'s tokens of a short text asked for again and again (a source's subject,
-    a name in a question)."""
-    return frozenset(tokenize([text])[0])
-
-
-@functools.lru_cache(maxsize=1)
-def _function_tokens() -> frozenset[str]:
-    """English function and question words as ``tokenize`` writes them ("what", "how")."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(t for toks in tokenize(sorted(STOPWORDS_EN_PLUS)) for t in toks)
-
-
-@functools.lru_cache(maxsize=1)
-def _kind_tokens() -> frozenset[str]:
-    """The words asking for a kind of answer (``extract.KIND_WORDS``) as ``tokenize`` writes them."""
-    return frozenset(t for toks in tokenize(sorted(KIND_WORDS)) for t in toks)
-
-
-@functools.lru_cache(maxsize=1)
-def _light_tokens() -> frozenset[str]:
-    """Light verbs, which carry a phrase's meaning in its other words ("take place", "take
-    over", "make a deal"): sharing one says nothing of the topic."""
-    return frozenset(t for toks in tokenize(["take took taken taking make made get got go went come came "
-                                             "happen happened put give gave"]) for t in toks)
 
 
 def signals(question: str, r: Retrieval, index: Index) -> dict[str, float]:

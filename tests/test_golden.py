@@ -699,3 +699,32 @@ def test_a_fragment_follow_up_asks_what_the_last_question_asked(real_assistant, 
     # were answered with the right quote and nothing in bold: the fragment asks for no kind
     a = real_assistant.answer(then, history=conversation(real_assistant, first))
     assert a.status == "answered" and a.short_answer == short
+
+
+@pytest.mark.parametrize("first", ["merger talks fizzled?", "foxconn interested in nissan?"])
+def test_a_bare_when_is_asked_of_what_it_follows(real_assistant, first):
+    # led with the new CEO's April 1st: "when?" alone found the article's only date
+    a = real_assistant.answer("when?", history=conversation(real_assistant, first))
+    assert a.status != "answered" and a.short_answer == ""
+
+
+def _asked(assistant, *questions: str):
+    history: list[dict] = []
+    for q in questions[:-1]:
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": assistant.answer(q, history).text}]
+    return assistant.answer(questions[-1], history=history)
+
+
+def test_when_after_a_run_of_follow_ups_is_asked_of_their_topic(real_assistant):
+    a = _asked(real_assistant, "nissan still talking to honda?", "who said that?", "where did he say it?", "when?")
+    assert a.status != "answered" and a.short_answer == ""  # the roundtable is undated; was April 1st
+
+
+def test_who_is_he_again_reads_back_to_the_person_talked_of(real_assistant):
+    a = _asked(real_assistant, "what did pandikuthira say", "why?", "who is he again")
+    assert a.short_answer == "Ponz Pandikuthira"  # quoted Espinosa and Uchida before
+
+
+def test_a_person_who_only_spoke_of_the_topic_is_no_answer_to_who_does_it(real_assistant):
+    a = _asked(real_assistant, "nissan honda merger happening?", "why not?", "who wants it?")
+    assert a.short_answer == ""  # was Ponz Pandikuthira, then Guillaume Cartier

@@ -262,3 +262,22 @@ def test_what_a_question_opens_with_before_it_asks(question, asked, changed):
 def test_a_fragment_asks_again_what_the_last_question_asked(question, previous, again):
     history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "..."}]
     assert asked_again(question, history) == again
+
+
+def _turns(*questions: str) -> list[dict]:
+    out: list[dict] = []
+    for q in questions:
+        out += [{"role": "user", "content": q}, {"role": "assistant", "content": "> A quote. [1]"}]
+    return out
+
+
+def test_a_run_of_questions_about_nothing_is_read_back_to_what_they_point_to():
+    history = _turns("is the museum still talking to the city?", "who said that?", "where did he say it?")
+    completed = resolve("when?", history, 2000)[-1]
+    assert "museum" in completed and "city" in completed  # two and three turns back
+
+
+def test_the_thread_stops_at_a_question_about_something():
+    history = _turns("is the museum still talking to the city?", "why large halls?", "how many rooms?")
+    completed = resolve("and what does that save?", history, 2000)[-1]
+    assert "rooms" in completed and "halls" not in completed and "museum" not in completed
