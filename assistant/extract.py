@@ -31,7 +31,7 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                        r"salary|budget|dollars?|yen|euros?|market cap(?:s|itali[sz]ation)?|market value|"
                        r"share price|stock price)\b|"
                        r"\bhow (much|expensive|cheap)\b.{0,60}"
-                       r"\b(cost|costs|pay|paid|spend|spent|invest\w*|worth|lose|lost)\b|"
+                       r"\b(cost|costs|pay|paid|spend\w*|spent|invest\w*|worth|lose|lost|earn\w*)\b|"
                        r"\bwhat (does|do|did|will|would)\b.{0,40}\b(cost|pay)\b|"
                        r"\b(gonna|going to|will it|would it)\s+cost\b|"
                        # "what will it set me back", "how pricey", "the sticker", "msrp", "what are

@@ -66,6 +66,8 @@ class WordReranker:
     ("Who said Acme's stock price was falling?", "person"),  # was money: a money word is the topic
     ("When will the price be announced?", "date"),
     ("what does acme pay its ceo", "money"),  # was no kind: answered with a quote on a supplier
+    ("How much is Acme spending more than it earns?", "money"),  # was a share: led with a fuel-economy 15%
+    ("how much more will the mall earn", "money"),
     ("what does the car charge with", ""),  # charging, not a price
     ("how old is roe", "number"),  # an age: was asked of no kind, and answered with quotes about her
     ("When Roe takes over, what will change?", ""),  # was a date: the "when" sets the scene
