@@ -76,7 +76,7 @@ from .query import (
     topic_tokens,
     word_tokens,
 )
-from .quoting import citation_of, cite, first_quoted, neighbour, whole_quotes
+from .quoting import citation_of, cite, first_quoted, whole_quotes
 from .records import Answer
 from .rerank import Reranker
 from .retrieval import retrieve
@@ -85,6 +85,7 @@ from .selection import (
     Candidate,
     candidates,
     choose,
+    neighbour,
     ranked,
     signals,
     unknown_names,
@@ -474,7 +475,7 @@ class Assistant:
             # models"; Espinosa beside Uchida for "who is he replacing?"), the quotes disagree
             # and nothing is asserted in bold.
             reranker = self.reranker if ap.use_reranker else None
-            offered = [(i, c, lead_answer(question, query, c.text, reranker,
+            offered = [(i, c, lead_answer(question, query, c.read, reranker,
                                           self.asked_names(question, c.passage.chunk.source)))
                        for i, c in enumerate(chosen)]
             # a name from a sentence below the best must share a word with the question
@@ -483,7 +484,9 @@ class Assistant:
             # after a question on AI asks nothing a planner quoted on platforms fits
             loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
                 if chosen and a.kind == PERSON else False
-            offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])]
+            offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])
+                       # who "he" is in a sentence found for its "he" alone ("who is he"), is a guess
+                       and (not c.speaker or c.x["shares_words"])]
             # and asked by a follow-up with words of its own ("who wants it?" after a question
             # on the merger), the name's sentence must share one of them: sharing only what the
             # question was completed with (Cartier's "We never stopped talking to Honda"), it

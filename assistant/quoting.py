@@ -4,8 +4,8 @@ and the citations they refer to, read from stored offsets."""
 from __future__ import annotations
 
 from .index import Index
-from .records import Chunk, Citation, Passage, Span
-from .selection import Candidate
+from .records import Citation, Passage, Span
+from .selection import Candidate, neighbour
 
 
 def _quote_ends(text: str) -> tuple[bool, bool]:
@@ -29,22 +29,6 @@ def first_quoted(chosen: list[Candidate], n: int) -> list[Candidate]:
     while n < len(chosen) and _quote_ends(chosen[n - 1].text)[0] and _quote_ends(chosen[n].text)[1]:
         n += 1
     return chosen[:n]
-
-
-def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk, Span] | None:
-    """The sentence ``step`` (+1 or -1) from ``span`` in the text: in its passage or the
-    next one of the same file and section; None at a section's edge."""
-    spans = chunk.sentences
-    j = spans.index(span) + step
-    if 0 <= j < len(spans):
-        return chunk, spans[j]
-    k = chunk.id + step
-    if not 0 <= k < len(index.chunks):
-        return None
-    other = index.chunks[k]
-    if (other.source, other.section) != (chunk.source, chunk.section) or not other.sentences:
-        return None
-    return other, other.sentences[0] if step > 0 else other.sentences[-1]
 
 
 def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, limit: int, lead: bool = False,
@@ -85,6 +69,14 @@ def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, 
             x = beside(c, step) if wanted and len(out) < limit else None
             if x is not None and x not in out:
                 out.insert(out.index(c) + (step > 0), x)
+        if c.speaker and (x := beside(c, -1)) is not None:
+            # the sentence naming who its "he" is ("... ,” he said.") goes just before it, even
+            # when it leads: that one names the person the short answer gives
+            if x in out:
+                out.remove(x)
+            elif len(out) >= limit:
+                out.remove(next(o for o in reversed(out) if o is not c))
+            out.insert(out.index(c), x)
     return out
 
 

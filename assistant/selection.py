@@ -25,6 +25,7 @@ from .extract import (
     is_title,
     mentions,
     name_forms,
+    people,
     role_holders,
     supports,
     viewers,
@@ -33,7 +34,7 @@ from .index import Index
 from .lexical import tokenize
 from .params import AnswerParams
 from .query import capitalised_words, topic_tokens, word_tokens
-from .records import Passage, Span
+from .records import Chunk, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval
 
@@ -49,6 +50,12 @@ class Candidate:
     # cues: "supports", "shares_words", "holds_roles", "closeness" (the z-scores' level)
     x: dict[str, float]
     prob: float = 0.0  # the selection model's probability that it answers the query
+    speaker: str = ""  # who its "he" or "she" is, named by the sentence before (``speaker``)
+
+    @property
+    def read(self) -> str:
+        """The sentence as a person is looked for in it: with who "he" is, when it says."""
+        return f"{self.speaker}: {self.text}" if self.speaker else self.text
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,60 @@ def standardise(values: np.ndarray) -> np.ndarray:
     with the question's length and wording."""
     sd = float(values.std())
     return (values - values.mean()) / sd if sd > 1e-9 else np.zeros_like(values)
+
+
+def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk, Span] | None:
+    """The sentence ``step`` (+1 or -1) from ``span`` in the text: in its passage or the
+    next one of the same file and section; None at a section's edge."""
+    spans = chunk.sentences
+    j = spans.index(span) + step
+    if 0 <= j < len(spans):
+        return chunk, spans[j]
+    k = chunk.id + step
+    if not 0 <= k < len(index.chunks):
+        return None
+    other = index.chunks[k]
+    if (other.source, other.section) != (chunk.source, chunk.section) or not other.sentences:
+        return None
+    return other, other.sentences[0] if step > 0 else other.sentences[-1]
+
+
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_FULL_NAMES: dict[int, dict[tuple[str, str], str]] = {}  # id of an index's chunk list -> its full names
+
+
+def _full_names(index: Index) -> dict[tuple[str, str], str]:
+    """(source, surname) -> the one full name a source writes with that surname
+    ("Espinosa" -> "Ivan Espinosa"), read once per index."""
+    key = id(index.chunks)
+    if key not in _FULL_NAMES:
+        _FULL_NAMES.clear()  # one index answers at a time; a rebuilt one replaces it
+        found: dict[tuple[str, str], set[str]] = {}
+        for chunk in index.chunks:
+            for s, e in chunk.sentences:
+                for _, _, name in people(chunk.text[s - chunk.start : e - chunk.start]):
+                    found.setdefault((chunk.source, name.split()[-1]), set()).add(name)
+        _FULL_NAMES[key] = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+    return _FULL_NAMES[key]
+
+
+def speaker(index: Index, chunk: Chunk, span: Span, text: str) -> str:
+    """Who "he" or "she" is in a sentence naming no one (“I have a no-taboo approach,” he
+    said.), or who speaks in one ending a quotation opened before it (... It helps keep
+    costs down.”): the one person the sentence before it names, in full or by surname; ""
+    when the sentence names someone, has neither, or the one before names no one person."""
+    if people(text) or not (_PRONOUN.search(text) or text.count("”") > text.count("“")):
+        return ""
+    before = neighbour(index, chunk, span, -1)
+    if before is None:
+        return ""
+    other, (s, e) = before
+    prev = other.text[s - other.start : e - other.start]
+    full = _full_names(index)
+    # named in full, or failing that by a surname the source writes in full elsewhere
+    named = {n for _, _, n in people(prev)} or {full[(chunk.source, w)] for w in re.findall(r"\b[A-Z][a-z]+\b", prev)
+                                                 if (chunk.source, w) in full}
+    return named.pop() if len(named) == 1 else ""
 
 
 def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
@@ -116,16 +177,18 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     out = []
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
         wanted = asked.get(p.chunk.source, [])
+        who = speaker(index, p.chunk, span, text)
+        read = f"{who}: {text}" if who else text
         x = {name: float(v[i]) for name, v in z.items()} | {
             "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
             "closeness": float(max(raw["cosine"][i], raw["context"][i])),  # the level the z-scores leave out
             # what the conversation asked counts too: "by how much?" after "better gas mileage?"
-            "kind": float(bool(kind) and has_kind(kind, [text], f"{question} {query}")),
+            "kind": float(bool(kind) and has_kind(kind, [read], f"{question} {query}")),
             "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
-            "supports": float(supports(question, query, text, wanted)),
+            "supports": float(supports(question, query, read, wanted)),
             "shares_words": float(bool(shared[i])),
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
-        out.append(Candidate(p, span, text, x))
+        out.append(Candidate(p, span, text, x, speaker=who))
     return out
 
 

@@ -127,3 +127,34 @@ def test_a_body_read_as_a_name_is_never_a_person_in_bold(tmp_path):
     a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
     assert a.answer("Who gives Acme a base to build from?").short_answer == ""
     assert a.answer("Who spoke on Monday?").short_answer == "Max Poe"
+
+
+def _speakers(tmp_path, text: str) -> dict[str, str]:
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+    from assistant.selection import speaker
+    from tests.conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text(text)
+    index = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder()).index
+    out = {}
+    for chunk in index.chunks:
+        for s, e in chunk.sentences:
+            sentence = chunk.text[s - chunk.start : e - chunk.start]
+            out[sentence] = speaker(index, chunk, (s, e), sentence)
+    return out
+
+
+def test_he_is_the_one_person_the_sentence_before_names(tmp_path):
+    # "who said no taboo?" was not covered: “I’ve a no-taboo approach,” he said, names no one
+    said = _speakers(tmp_path, "Acme Plans\nIncoming CEO Max Poe starts in May. The board met on Monday.\n\n"
+                               "Bikes\nPoe has made his plans clear. “We will sell bikes,” he said. "
+                               "“For riders,” said Acme chief Jo Roe, “bikes are all.\nIt helps keep costs down.”\n"
+                               "Poe and Roe met. He left.\n")
+    assert said["“We will sell bikes,” he said."] == "Max Poe"  # by surname, written in full elsewhere
+    assert said["It helps keep costs down.”"] == "Jo Roe"  # a quotation opened in the sentence before
+    assert said["He left."] == ""  # two people named before: no one to tell
+    assert said["The board met on Monday."] == ""  # no "he", no quotation ended
+    assert said["Incoming CEO Max Poe starts in May."] == ""  # names someone itself

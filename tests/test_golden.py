@@ -728,3 +728,22 @@ def test_who_is_he_again_reads_back_to_the_person_talked_of(real_assistant):
 def test_a_person_who_only_spoke_of_the_topic_is_no_answer_to_who_does_it(real_assistant):
     a = _asked(real_assistant, "nissan honda merger happening?", "why not?", "who wants it?")
     assert a.short_answer == ""  # was Ponz Pandikuthira, then Guillaume Cartier
+
+
+@pytest.mark.parametrize(("question", "name", "first"), [
+    ("who said no taboo", "Ivan Espinosa", "Espinosa has made it clear"),
+    ("who is the no taboo guy", "Ivan Espinosa", "Espinosa has made it clear"),
+    ("who said it helps keep variable costs under control", "Ponz Pandikuthira", "Ponz Pandikuthira"),
+])
+def test_who_he_is_in_a_quote_is_read_from_the_sentence_before(real_assistant, question, name, first):
+    # were not covered: "... ,” he said." and "It helps ... control.”" name no one
+    a = real_assistant.answer(question)
+    quotes = [line for line in a.text.splitlines() if line.startswith(">")]
+    assert a.short_answer == name and first in quotes[0]  # the quote naming them comes first
+
+
+def test_who_he_is_in_a_sentence_found_for_its_he_alone_is_no_answer(real_assistant):
+    # "who is he" after a quote of Pandikuthira's found the "no-taboo ..., he said" sentence
+    # by its "he", and named its speaker, Espinosa, in bold
+    a = _asked(real_assistant, "ponz pandikuthira quote", "why does that matter", "who is he")
+    assert a.short_answer in ("", "Ponz Pandikuthira")
