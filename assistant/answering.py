@@ -523,6 +523,11 @@ class Assistant:
             holder = next((c for c in chosen if c.x["supports"] and c.x["shares_words"]), None)
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
+        if status == records.ANSWERED and not short and a.kind not in ("", PERSON) and chosen \
+                and topic_tokens(question) and not any(c.x["shares_words"] for c in chosen if c.x["kind"]):
+            # a figure or date asked for, and the quotes holding one share no word with the
+            # question ("How many jobs will Nissan cut?": the platform's 200,000 units)
+            status = records.PARTIAL
         chosen = whole_quotes(chosen, cands, self.index, ap.max_sentences, bool(short), a.retrieval.passages)
         return Decision(a, conf, status, chosen, short, notice)
 

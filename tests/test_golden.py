@@ -747,3 +747,9 @@ def test_who_he_is_in_a_sentence_found_for_its_he_alone_is_no_answer(real_assist
     # by its "he", and named its speaker, Espinosa, in bold
     a = _asked(real_assistant, "ponz pandikuthira quote", "why does that matter", "who is he")
     assert a.short_answer in ("", "Ponz Pandikuthira")
+
+
+def test_a_figure_from_a_sentence_sharing_no_word_with_the_question_is_not_an_answer(real_assistant):
+    # was answered, quoting the platform's "200,000 models": it holds a figure, of something else
+    a = real_assistant.answer("How many jobs will Nissan cut?")
+    assert a.status != "answered" and a.short_answer == ""
