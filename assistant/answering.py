@@ -33,27 +33,11 @@ import numpy as np
 
 from . import calibration as calib
 from . import records
+from .cases import another_place, differs_in_case
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import (
-    PERSON,
-    TITLE_WORDS,
-    another_place,
-    answer_kind,
-    as_meant,
-    constrains_person,
-    differs_in_case,
-    holder_words,
-    holds_roles,
-    is_title,
-    lead_answer,
-    mentions,
-    replaced_names,
-    role_holders,
-    said_to_leave,
-    window,
-)
+from .extract import PERSON, TITLE_WORDS, answer_kind, as_meant, lead_answer, window
 from .extract import people as extract_people
 from .index import Index, sentence_texts
 from .live import LiveIndex
@@ -80,6 +64,16 @@ from .quoting import citation_of, cite, first_quoted, whole_quotes
 from .records import Answer
 from .rerank import Reranker
 from .retrieval import retrieve
+from .roles import (
+    constrains_person,
+    holder_words,
+    holds_roles,
+    is_title,
+    mentions,
+    replaced_names,
+    role_holders,
+    said_to_leave,
+)
 from .selection import (
     Analysis,
     Candidate,
@@ -582,7 +576,7 @@ class Assistant:
     def asked_names(self, question: str, source: str) -> list[str]:
         """The names ``question`` gives, less the subject of ``source`` (its most frequent
         name: "Nissan" in an article about Nissan is not a constraint on any sentence) and the
-        words of job titles ("Chief", "CEO": ``extract.roles_met`` checks those by their forms),
+        words of job titles ("Chief", "CEO": ``roles.roles_met`` checks those by their forms),
         and those of a clause setting the scene ("With Honda talks back on, when does the new
         CEO start?": ``query.asked_clause``)."""
         corpus = self._corpus_names()

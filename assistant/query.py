@@ -13,19 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .extract import (
-    DATE,
-    KIND_WORDS,
-    LEADER_WORDS,
-    MONEY,
-    NUMBER,
-    PERCENT,
-    PERSON,
-    TITLE,
-    answer_kind,
-    is_title,
-)
+from .extract import DATE, KIND_WORDS, MONEY, NUMBER, PERCENT, PERSON, TITLE, answer_kind
 from .lexical import tokenize
+from .roles import LEADER_WORDS, is_title
 
 # Words that point back to something said before.
 _ANAPHORA = re.compile(

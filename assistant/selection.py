@@ -16,20 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import calibration as calib
-from .extract import (
-    PERSON,
-    TITLE,
-    answer_kind,
-    has_kind,
-    holds_roles,
-    is_title,
-    mentions,
-    name_forms,
-    people,
-    role_holders,
-    supports,
-    viewers,
-)
+from .extract import PERSON, TITLE, answer_kind, has_kind, people, supports
 from .index import Index
 from .lexical import tokenize
 from .params import AnswerParams
@@ -37,6 +24,7 @@ from .query import capitalised_words, topic_tokens, word_tokens
 from .records import Chunk, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval
+from .roles import holds_roles, is_title, mentions, name_forms, role_holders, viewers
 
 
 @dataclass(frozen=True)

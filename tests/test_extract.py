@@ -5,25 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.extract import (
-    another_place,
-    answer_kind,
-    as_meant,
-    candidates,
+from assistant.cases import another_place, differs_in_case
+from assistant.extract import answer_kind, as_meant, candidates, has_kind, lead_answer, supports, window
+from assistant.roles import (
     constrains_person,
-    differs_in_case,
-    has_kind,
     holder_words,
     holds_roles,
     is_title,
-    lead_answer,
     mentions,
     names_met,
     role_holders,
     roles_met,
-    supports,
     viewers,
-    window,
 )
 
 SENTENCES = [
