@@ -51,6 +51,7 @@ from .query import (
     clean,
     has_words,
     is_instruction,
+    last_quotes,
     names,
     opening,
     parts,
@@ -322,7 +323,8 @@ class Assistant:
         # completed from the conversation, a fragment also asks what the last question asked
         # ("and on the freeway?" after "how much better is it in the city?": a share)
         again = asked_again(question, history)
-        return [self.analyse(f"{question} {again}" if i and again else question, q, mode, k)
+        recent = last_quotes(history)
+        return [replace(self.analyse(f"{question} {again}" if i and again else question, q, mode, k), recent=recent)
                 for i, q in enumerate(queries)]
 
     def choose_reading(self, readings: list[Analysis]) -> Option:
@@ -419,7 +421,7 @@ class Assistant:
     def _decide_reading(self, option: Option, notice: str) -> Decision:
         """``_decide`` for one reading, ranked (``choose_reading``'s option)."""
         a, cands, feats, conf = option
-        question, query = a.question, a.query
+        question = a.question
         ap = self.params.answer
         status = self.calibration.status(conf) if cands else records.NOT_COVERED
         if status in (records.ANSWERED, records.PARTIAL) and feats.get("unknown_name"):
@@ -461,55 +463,9 @@ class Assistant:
             status = records.PARTIAL
         short = ""
         if status == records.ANSWERED:
-            # The best-ranked quoted sentence that supports a short answer leads (and is quoted
-            # first). A name has its title and side to check against, so the first quoted
-            # sentence naming one who fits may lead; a figure or a date has nothing but its
-            # sentence, so only the best sentence may give one. Either way, when another quoted
-            # sentence offers a different one ("200,000 models" beside "more than 10 new
-            # models"; Espinosa beside Uchida for "who is he replacing?"), the quotes disagree
-            # and nothing is asserted in bold.
-            reranker = self.reranker if ap.use_reranker else None
-            offered = [(i, c, lead_answer(question, query, c.read, reranker,
-                                          self.asked_names(question, c.passage.chunk.source)))
-                       for i, c in enumerate(chosen)]
-            # a name from a sentence below the best must share a word with the question
-            # or fit something the question asks of a person ("who ran it before this new
-            # fellow" is met by "outgoing CEO ..."); "who are they working with on that"
-            # after a question on AI asks nothing a planner quoted on platforms fits
-            loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
-                if chosen and a.kind == PERSON else False
-            offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])
-                       # who "he" is in a sentence found for its "he" alone ("who is he"), is a guess
-                       and (not c.speaker or c.x["shares_words"])]
-            # and asked by a follow-up with words of its own ("who wants it?" after a question
-            # on the merger), the name's sentence must share one of them: sharing only what the
-            # question was completed with (Cartier's "We never stopped talking to Honda"), it
-            # answers who spoke of the topic, not who does what was asked
-            own = set(topic_tokens(question))
-            if loose and own and query != question:
-                offered = [(i, c, x) for i, c, x in offered if own & word_tokens(c.text)]
-            # What is of another case than the question names is not what was asked: a value
-            # of another generation, driving condition or scope (``differs_in_case``: "in city
-            # driving" against "at freeway speeds"), of another place (``another_place``: "in
-            # europe" against "In North America alone"), or a date or figure from a sentence
-            # sharing no word with the question while another quoted one does ("what date was
-            # the media roundtable": April 1st is when the new CEO starts). When that is all
-            # the quotes offer, the answer is partial.
-            elsewhere = any(c.x["shares_words"] for c in chosen)
-            unknown = functools.partial(unknown_word, index=self.index)
-            another = {i for i, c, _ in offered if (a.kind == PERSON or i == 0) and (
-                differs_in_case(question, c.text) or another_place(question, c.text, unknown)
-                or a.kind != PERSON and not c.x["shares_words"] and elsewhere)}
-            offered = [o for o in offered if o[0] not in another]
-            if another and not offered:
+            short, chosen, of_another_case = self._lead(a, chosen)
+            if of_another_case:
                 status = records.PARTIAL
-            # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
-            # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
-            # one (it still counts as a different name offered: the quotes disagree)
-            if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1 \
-                    and (a.kind != PERSON or offered[0][2].lower() in self._corpus_names().people):
-                i, c, short = offered[0]
-                chosen = [c] + chosen[:i] + chosen[i + 1:]
         if not short and a.kind and chosen and not chosen[0].x["kind"]:
             # the best sentence holds nothing of the kind asked (a date, a figure, a person),
             # one quoted beside it offers it under the question's constraints ("when does
@@ -524,6 +480,68 @@ class Assistant:
             status = records.PARTIAL
         chosen = whole_quotes(chosen, cands, self.index, ap.max_sentences, bool(short), a.retrieval.passages)
         return Decision(a, conf, status, chosen, short, notice)
+
+    def _lead(self, a: Analysis, chosen: list[Candidate]) -> tuple[str, list[Candidate], bool]:
+        """The short answer of an answered reading, the quotes with its sentence first, and
+        whether all the quotes offer is of another case than the question names (the answer
+        is then partial).
+
+        The best-ranked quoted sentence that supports a short answer leads (and is quoted
+        first). A name has its title and side to check against, so the first quoted
+        sentence naming one who fits may lead; a figure or a date has nothing but its
+        sentence, so only the best sentence may give one. Either way, when another quoted
+        sentence offers a different one ("200,000 models" beside "more than 10 new
+        models"; Espinosa beside Uchida for "who is he replacing?"), the quotes disagree
+        and nothing is asserted in bold.
+        """
+        question, query, ap = a.question, a.query, self.params.answer
+        reranker = self.reranker if ap.use_reranker else None
+        offered = [(i, c, lead_answer(question, query, c.read, reranker,
+                                      self.asked_names(question, c.passage.chunk.source)))
+                   for i, c in enumerate(chosen)]
+        # a name from a sentence below the best must share a word with the question
+        # or fit something the question asks of a person ("who ran it before this new
+        # fellow" is met by "outgoing CEO ..."); "who are they working with on that"
+        # after a question on AI asks nothing a planner quoted on platforms fits
+        own_words = set(topic_tokens(question))
+        loose = not constrains_person(question, self.asked_names(question, chosen[0].passage.chunk.source)) \
+            if chosen and a.kind == PERSON else False
+        offered = [(i, c, x) for i, c, x in offered if x and (i == 0 or not loose or c.x["shares_words"])
+                   # who "he" is in a sentence found for its "he" alone ("who is he"), or for
+                   # words the question was completed with ("partnerships" / "with who?": a
+                   # partner is asked, not who spoke of partnerships), is a guess
+                   and (not c.speaker or c.x["shares_words"] and bool(own_words & word_tokens(c.text)))]
+        if loose and not own_words and a.recent:
+            # "who said that?", "who says?": asked of what the last reply quoted first, so
+            # the one named is of those quotes, not of a sentence found by the topic's words
+            offered = [(i, c, x) for i, c, x in offered if " ".join(c.text.split()) in a.recent]
+        # and asked by a follow-up with words of its own ("who wants it?" after a question
+        # on the merger), the name's sentence must share one of them: sharing only what the
+        # question was completed with (Cartier's "We never stopped talking to Honda"), it
+        # answers who spoke of the topic, not who does what was asked
+        if loose and own_words and query != question:
+            offered = [(i, c, x) for i, c, x in offered if own_words & word_tokens(c.text)]
+        # What is of another case than the question names is not what was asked: a value
+        # of another generation, driving condition or scope (``differs_in_case``: "in city
+        # driving" against "at freeway speeds"), of another place (``another_place``: "in
+        # europe" against "In North America alone"), or a date or figure from a sentence
+        # sharing no word with the question while another quoted one does ("what date was
+        # the media roundtable": April 1st is when the new CEO starts). When that is all
+        # the quotes offer, the answer is partial.
+        elsewhere = any(c.x["shares_words"] for c in chosen)
+        unknown = functools.partial(unknown_word, index=self.index)
+        another = {i for i, c, _ in offered if (a.kind == PERSON or i == 0) and (
+            differs_in_case(question, c.text) or another_place(question, c.text, unknown)
+            or a.kind != PERSON and not c.x["shares_words"] and elsewhere)}
+        offered = [o for o in offered if o[0] not in another]
+        # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
+        # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no
+        # one (it still counts as a different name offered: the quotes disagree)
+        if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1 \
+                and (a.kind != PERSON or offered[0][2].lower() in self._corpus_names().people):
+            i, c, short = offered[0]
+            return short, [c] + chosen[:i] + chosen[i + 1:], False
+        return "", chosen, bool(another) and not offered
 
     def _render(self, d: Decision, t0: float, query: str | None = None) -> Answer:
         """The Answer for a decision: the short answer, the quotes and their citations, or

@@ -218,6 +218,20 @@ def last_lead(history: list[dict] | None) -> str:
     return ""
 
 
+def last_quotes(history: list[dict] | None, n: int = 2) -> tuple[str, ...]:
+    """The first ``n`` sentences the assistant's last reply quoted ("> sentence [1]" lines),
+    without their citation marks: what "who said that?" points at."""
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "assistant":
+            content = turn.get("content")
+            lines = content.splitlines() if isinstance(content, str) else []
+            return tuple(re.sub(r"\s*\[\d+\]\s*$", "", line[2:]).strip() for line in lines
+                         if line.startswith("> "))[:n]
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            return ()
+    return ()
+
+
 def topic_words(text: str) -> str:
     """The content words of a question: what it is about, without how it asks."""
     words = re.findall(r"[\w’'-]+", text)
@@ -346,10 +360,19 @@ def parts(question: str) -> list[str]:
 
 
 # A fragment opening with "and" or "what about", asking nothing of its own ("and on the
-# freeway?", "what about the outgoing one?"), not a new question ("and why?", "and is it ...").
-_FRAGMENT = re.compile(r"^\W*(?:and|or|but|also|what\s+about|how\s+about)\b(?!\W*(?:what|whats|which|who|whos|whom|"
-                       r"whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|has|have|had|"
-                       r"should)\b)", re.IGNORECASE)
+# freeway?", "what about the outgoing one?"), not a new question ("and why?", "and is it ...",
+# "and for the luxury brand, what models are coming?").
+_FRAGMENT = re.compile(r"^\W*(?:and|or|but|also|what\s+about|how\s+about)\b", re.IGNORECASE)
+_ASKS_ITSELF = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b|"
+                          r"\b(?:what|whats|which|who|whos|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+
+
+def is_fragment(question: str) -> bool:
+    """Whether ``question`` opens with "and" or "what about" and asks nothing of its own after."""
+    m = _FRAGMENT.match(question)
+    return m is not None and not _ASKS_ITSELF.search(question[m.end():])
+
+
 # Words asking for each kind of answer, each read back by ``extract.answer_kind`` as that kind.
 _ASKING_FOR = {PERSON: "who", DATE: "when", NUMBER: "how many", PERCENT: "what percent", MONEY: "what price",
                TITLE: "what job title"}
@@ -360,10 +383,17 @@ def asked_again(question: str, history: list[dict] | None) -> str:
     asking it again of something else ("and on the freeway?" after "how much better is the
     mileage in the city?" asks for a share); "" otherwise. They complete the question, not
     the search: the kind of answer is how a question asks, not what it is about."""
-    prev = last_user_question(history)
-    if not prev or not _FRAGMENT.match(question) or answer_kind(question):
+    if not is_fragment(question) or answer_kind(question):
         return ""
-    return _ASKING_FOR.get(answer_kind(prev), "")
+    for turn in reversed(history or []):  # through earlier fragments, which asked it again too
+        content = turn.get("content") if isinstance(turn, dict) and turn.get("role") == "user" else None
+        if not isinstance(content, str) or not has_words(content):
+            continue
+        if kind := answer_kind(content):
+            return _ASKING_FOR.get(kind, "")
+        if not is_fragment(content):
+            return ""
+    return ""
 
 
 def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
@@ -379,10 +409,10 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     if not turns or not needs_context(question):
         return [question]
     topic = " ".join(dict.fromkeys(w for q, _ in turns for w in topic_words(clean(q, max_chars // 2).text).split()))
-    if _SUBSTITUTION.match(question) and topic_words(question):
-        # "What about emerging markets?" after "What's the North America launch plan?" asks the
-        # same thing of something else: keep what was asked ("launch plan"), not whom or what it
-        # was asked of (the names, and the last direct answer).
+    if (_SUBSTITUTION.match(question) or is_fragment(question)) and topic_words(question):
+        # "What about emerging markets?" ("and in india?") after "What's the North America
+        # launch plan?" asks the same thing of something else: keep what was asked ("launch
+        # plan"), not whom or what it was asked of (the names, and the last direct answer).
         context = " ".join(w for w in topic.split() if not w[0].isupper() or is_title(w))
     else:
         lead = next((lead for _, lead in turns if lead), "")
@@ -405,7 +435,8 @@ def _thread(history: list[dict] | None) -> list[tuple[str, str]]:
         content = turns[i].get("content")
         if turns[i].get("role") != "user" or not isinstance(content, str) or not has_words(content):
             continue
-        out.append((content, last_lead(turns[i : i + 2])))  # its reply
-        if len(out) == THREAD_TURNS or topic_tokens(content):
+        asked, changed = opening(content)  # "ok and price": the "ok" says nothing of the topic
+        out.append((asked, last_lead(turns[i : i + 2])))  # its reply
+        if len(out) == THREAD_TURNS or topic_tokens(asked) or changed:
             break  # a question about something is where what the later ones point to is
     return out

@@ -57,6 +57,7 @@ class Analysis:
     kind: str  # the kind of short answer asked for ("" for none)
     signals: dict[str, float]  # the QUESTION_FEATURES that need no fitted model (``signals``)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    recent: tuple[str, ...] = ()  # what the last reply quoted first (``query.last_quotes``)
 
 
 def standardise(values: np.ndarray) -> np.ndarray:

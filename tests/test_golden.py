@@ -753,3 +753,15 @@ def test_a_figure_from_a_sentence_sharing_no_word_with_the_question_is_not_an_an
     # was answered, quoting the platform's "200,000 models": it holds a figure, of something else
     a = real_assistant.answer("How many jobs will Nissan cut?")
     assert a.status != "answered" and a.short_answer == ""
+
+
+@pytest.mark.parametrize(("turns", "short"), [
+    (("partnerships", "with who?"), ""),  # was Ivan Espinosa: he spoke of partnerships, a partner is asked
+    (("honda most natural partner?", "who says?"), ""),  # was Guillaume Cartier: the claim is the writer's
+    (("nissan still talking to honda?", "who said that?"), "Guillaume Cartier"),  # of the quotes just shown
+    (("who said we never stopped talking to honda", "and the no taboo thing?"), "Ivan Espinosa"),
+    (("who said we never stopped talking to honda", "and the no taboo thing?", "and the variable costs line?"),
+     "Ponz Pandikuthira"),  # was no bold, quoting Espinosa: the last answer's name was searched too
+])
+def test_who_said_that_is_asked_of_what_the_conversation_points_at(real_assistant, turns, short):
+    assert _asked(real_assistant, *turns).short_answer == short

@@ -10,8 +10,10 @@ from assistant.query import (
     asked_clause,
     asks_advice,
     capitalised_words,
+    is_fragment,
     is_instruction,
     last_lead,
+    last_quotes,
     names,
     needs_context,
     opening,
@@ -281,3 +283,25 @@ def test_the_thread_stops_at_a_question_about_something():
     history = _turns("is the museum still talking to the city?", "why large halls?", "how many rooms?")
     completed = resolve("and what does that save?", history, 2000)[-1]
     assert "rooms" in completed and "halls" not in completed and "museum" not in completed
+
+
+@pytest.mark.parametrize(("question", "fragment"), [
+    ("and on the freeway?", True), ("what about the outgoing one?", True), ("and honda's?", True),
+    ("and why?", False), ("and is it electric", False), ("and who else?", False),
+    ("And for the luxury brand, what models are coming?", False),  # asks of its own
+    ("what does she do?", False),
+])
+def test_a_fragment_asks_nothing_of_its_own(question, fragment):
+    assert is_fragment(question) is fragment
+
+
+def test_a_fragment_after_fragments_asks_what_the_last_question_with_a_kind_asked():
+    history = _turns("who said the museum would close?", "and the library thing?")
+    assert asked_again("and the line on costs?", history) == "who"
+
+
+def test_what_the_last_reply_quoted_first():
+    history = [{"role": "user", "content": "is the museum closing?"},
+               {"role": "assistant", "content": "Roe [1]\n\n> The museum closes. [1]\n> Roe said so. [2]\n> More. [2]"}]
+    assert last_quotes(history) == ("The museum closes.", "Roe said so.")
+    assert last_quotes(history + [{"role": "user", "content": "who said that?"}]) == ()
