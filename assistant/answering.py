@@ -88,6 +88,10 @@ from .selection import (
 )
 
 log = logging.getLogger(__name__)
+# "who said ...", "who thinks ...": asking who spoke, not who does a thing
+_SAID_BY = re.compile(r"\bwho(?:[’']?s)?\s+(?:(?:has|had|was|is|did)\s+)?(?:said|says|say|saying|claim\w*|think\w*|"
+                      r"thought|believ\w*|call\w*|describ\w*|wrote|writes|argu\w*|told|tells|stated?|mention\w*|"
+                      r"quoted)\b", re.IGNORECASE)
 _RANK = {records.NOT_COVERED: 0, records.PARTIAL: 1, records.ANSWERED: 2}  # how much of a question is answered
 
 EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
@@ -474,9 +478,10 @@ class Assistant:
             if holder is not None:
                 chosen = [holder] + [c for c in chosen if c is not holder]
         if status == records.ANSWERED and not short and a.kind not in ("", PERSON) and chosen \
-                and topic_tokens(question) and not any(c.x["shares_words"] for c in chosen if c.x["kind"]):
+                and topic_tokens(a.query) and not any(c.x["shares_words"] for c in chosen if c.x["kind"]):
             # a figure or date asked for, and the quotes holding one share no word with the
-            # question ("How many jobs will Nissan cut?": the platform's 200,000 units)
+            # question, or with what it was completed with ("How many jobs will Nissan cut?":
+            # the platform's 200,000 units; "how much?" after "and range?": the same)
             status = records.PARTIAL
         chosen = whole_quotes(chosen, cands, self.index, ap.max_sentences, bool(short), a.retrieval.passages)
         return Decision(a, conf, status, chosen, short, notice)
@@ -511,6 +516,10 @@ class Assistant:
                    # words the question was completed with ("partnerships" / "with who?": a
                    # partner is asked, not who spoke of partnerships), is a guess
                    and (not c.speaker or c.x["shares_words"] and bool(own_words & word_tokens(c.text)))]
+        if _SAID_BY.search(question):
+            # "who said Honda is the most natural fit?": whoever said what the best sentence
+            # says, not someone named beside it (that sentence is the writer's own claim)
+            offered = [(i, c, x) for i, c, x in offered if i == 0]
         if loose and not own_words and a.recent:
             # "who said that?", "who says?": asked of what the last reply quoted first, so
             # the one named is of those quotes, not of a sentence found by the topic's words
@@ -526,13 +535,15 @@ class Assistant:
         # driving" against "at freeway speeds"), of another place (``another_place``: "in
         # europe" against "In North America alone"), or a date or figure from a sentence
         # sharing no word with the question while another quoted one does ("what date was
-        # the media roundtable": April 1st is when the new CEO starts). When that is all
-        # the quotes offer, the answer is partial.
+        # the media roundtable": April 1st is when the new CEO starts), or with what a bare
+        # question was completed with. When that is all the quotes offer, it is partial.
         elsewhere = any(c.x["shares_words"] for c in chosen)
         unknown = functools.partial(unknown_word, index=self.index)
         another = {i for i, c, _ in offered if (a.kind == PERSON or i == 0) and (
             differs_in_case(question, c.text) or another_place(question, c.text, unknown)
-            or a.kind != PERSON and not c.x["shares_words"] and elsewhere)}
+            # a bare "how much?" asks of what the conversation was about ("and range?"): a
+            # figure from a sentence sharing none of those words is of something else
+            or a.kind != PERSON and not c.x["shares_words"] and (elsewhere or not own_words))}
         offered = [o for o in offered if o[0] not in another]
         # a person in bold is one the corpus introduces with a job title somewhere ("outgoing
         # CEO Makoto Uchida"): "the Renault-Mitsubishi Alliance" reads as a name, but is no

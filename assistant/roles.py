@@ -50,8 +50,8 @@ def name_forms(name: str) -> list[str]:
 def mentions(name: str, text: str) -> bool:
     """Whether ``text`` names ``name``, also as the place a demonym comes from ("American" is
     said by "North America", "Canadian" by "Canada")."""
-    low = text.lower()
-    n, *places = name_forms(name)
+    low = text.lower().replace("’", "'")  # "I’ve" in the text is "I've" typed
+    n, *places = name_forms(name.replace("’", "'"))
     return n in low or bool(places) and not set(places).isdisjoint(re.findall(r"\w+", low))
 
 

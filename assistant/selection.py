@@ -24,7 +24,7 @@ from .query import capitalised_words, topic_tokens, word_tokens
 from .records import Chunk, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval
-from .roles import holds_roles, is_title, mentions, name_forms, role_holders, viewers
+from .roles import constrains_person, holds_roles, is_title, mentions, name_forms, role_holders, viewers
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ def _same_year(code: str, index: Index) -> bool:
     return m is not None and bool(index.bm25_passages.known([m.group(1) + m.group(2)]))
 
 
-def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
+def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams, constrained: bool = False) -> bool:
     """Whether the ranked candidates lack the kind of answer asked for.
 
     A person asked for with a title, side or company ("Who is Honda's CEO?") is missing when
@@ -272,6 +272,9 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams) -> bool:
     quoted = [c for c in cands[: ap.max_sentences] if c.prob >= ap.keep_ratio * best.prob]
     offered = any(c.x["supports"] and c.x["shares_words"] for c in quoted)
     if kind == PERSON:
+        # a person asked for by title or side ("whos leaving nissan") is offered by a sentence
+        # naming one of that title or side ("outgoing CEO ..."), whatever words it shares
+        offered = offered or constrained and any(c.x["supports"] for c in quoted)
         return not supported or not best.x["kind"] and not offered
     return not best.x["kind"] and not offered
 
@@ -287,7 +290,7 @@ def ranked(a: Analysis, selection: calib.Logistic, ap: AnswerParams) -> tuple[li
     """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
-    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap)
+    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap, a.kind == PERSON and constrains_person(a.question))
                or not any(c.x["holds_roles"] for c in cands))
     return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
                                "kind_missing": float(missing),

@@ -664,3 +664,9 @@ def test_a_place_the_corpus_never_names_is_another_case(question, differs):
     sentence = "In North America alone, 12 new stores open by FY27."
     unknown = {"europe", "japan", "na", "customers", "total"}.__contains__
     assert another_place(question, sentence, unknown) == differs
+
+
+def test_a_name_typed_with_a_straight_apostrophe_is_the_one_written_with_a_curly_one():
+    from assistant.roles import mentions
+
+    assert mentions("I've", "“I’ve a plan,” she said.") and mentions("O'Neil", "Dana O’Neil spoke.")

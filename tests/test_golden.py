@@ -765,3 +765,15 @@ def test_a_figure_from_a_sentence_sharing_no_word_with_the_question_is_not_an_an
 ])
 def test_who_said_that_is_asked_of_what_the_conversation_points_at(real_assistant, turns, short):
     assert _asked(real_assistant, *turns).short_answer == short
+
+
+@pytest.mark.parametrize(("turns", "short", "answered"), [
+    (("who said \"I've a no-taboo approach to partnerships\"",), "Ivan Espinosa", True),  # "I've" typed, "I’ve" written
+    (("whos leaving nissan",), "Makoto Uchida", True),  # was not covered: "leaving" shares no word with "outgoing"
+    (("who said honda is the most natural fit",), "", True),  # was Cartier: the writer's own claim
+    (("who said sharing suv platforms is logical",), "", True),  # was Pandikuthira: "executives confirmed"
+    (("how is the leaf changing", "and range?", "how much?"), "", False),  # was "greater than 10" (models)
+])
+def test_review_findings_on_who_said_and_bare_follow_ups(real_assistant, turns, short, answered):
+    a = _asked(real_assistant, *turns)
+    assert a.short_answer == short and (a.status == "answered") is answered
