@@ -21,11 +21,20 @@ _CONDITIONS = (re.compile(r"\b(?:city|cities|urban|town|stop[\s-]and[\s-]go|traf
 _WHOLE_SCOPE = re.compile(r"\b(?:global(?:ly)?|worldwide|world|international(?:ly)?|overseas|everywhere|"
                           r"emerging|developing)\b", re.I)
 _LOCAL = re.compile(r"\b[Ii]n\s+(?:the\s+)?[A-Z]")  # "In North America alone", "in the US"
+# An event's direction: something starting or coming (taking the reins, a launch) or ending
+# or going (stepping down, a cut). "When does the new CEO step down?" is not answered by the
+# date she takes the reins, nor "how many models are cut" by how many launch.
+_EVENTS = (re.compile(r"\b(?:tak\w*\s+(?:the\s+reins|over|charge|the\s+helm)|start\w*|begin\w*|began|begun|"
+                      r"join\w*|launch\w*|introduc\w*|roll\w*\s+out|rollout|debut\w*|arriv\w*|open\w*)\b", re.I),
+           re.compile(r"\b(?:step\w*\s+(?:down|aside)|stepped\s+(?:down|aside)|retir\w*|leav\w*|left|last\s+day|"
+                      r"depart\w*|resign\w*|exit\w*|quit\w*|cut\w*|drop\w*|discontinu\w*|axe[sd]?|axing|kill\w*|"
+                      r"clos\w*|end(?:s|ed|ing)?|scrap\w*|cancel\w*)\b", re.I))
 
 
 def differs_in_case(question: str, sentence: str) -> bool:
     """Whether the question and the sentence name different cases of one class: a generation,
-    driving conditions, or the whole (world, emerging markets) against one named place."""
+    driving conditions, an event's direction (starting or ending: "step down" against
+    "taking the reins"), or the whole (world, emerging markets) against one named place."""
     asked = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(question)}
     told = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(sentence)}
     if asked and told and not asked & told:
@@ -33,6 +42,10 @@ def differs_in_case(question: str, sentence: str) -> bool:
     q_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(question)}
     s_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(sentence)}
     if q_cond and s_cond and not q_cond & s_cond:  # "in town or on the highway?" is met by either
+        return True
+    q_event = {i for i, e in enumerate(_EVENTS) if e.search(question)}
+    s_event = {i for i, e in enumerate(_EVENTS) if e.search(sentence)}
+    if len(q_event) == 1 and s_event and not q_event & s_event:
         return True
     return bool(_WHOLE_SCOPE.search(question)) and not _WHOLE_SCOPE.search(sentence) \
         and bool(_LOCAL.search(sentence)) and not _names_a_told_place(question, sentence)

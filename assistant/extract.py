@@ -86,6 +86,9 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [  # first match wins
                       r"\b(know|idea|tell me|wonder\w*|sure|say|ask\w*)\s+when\b|"
                       r"\bwhen(?:['’]s)?\s+(?:does|do|did|is|are|was|were|will|would|can|could|should|has|have|had|"
                       r"might|must|exactly|roughly|approximately)\b", re.I)),
+    # "what is the title of the exec who said ...": a title asked of someone named by a clause
+    (TITLE, re.compile(r"\b(?:what|which)(?:[’']?s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+)?(?:job\s+)?"
+                       r"(?:title|position|role)s?\s+of\b", re.I)),
     (PERSON, re.compile(r"\b(who|whos|whom|whose)\b", re.I)),
     # a person asked for by name: "whats the new ceos name", "name of the guy replacing her?",
     # "the new boss is called what"; not "the name of the alliance", "what's the name of the

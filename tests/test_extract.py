@@ -60,6 +60,7 @@ class WordReranker:
     ("When will the price be announced?", "date"),
     ("what does acme pay its ceo", "money"),  # was no kind: answered with a quote on a supplier
     ("How much is Acme spending more than it earns?", "money"),  # was a share: led with a fuel-economy 15%
+    ("What is the title of the Acme exec who said sales fell?", "title"),  # was person: bolded the name
     ("how much more will the mall earn", "money"),
     ("what does the car charge with", ""),  # charging, not a price
     ("how old is roe", "number"),  # an age: was asked of no kind, and answered with quotes about her
@@ -608,6 +609,14 @@ def test_a_group_whose_view_is_asked(question, found):
     ("how many stores worldwide", "Worldwide, 40 stores open, 12 of them in Canada.", False),
     ("of the worldwide openings, how many are in canada", "In Canada alone, 12 new stores open.", False),
     ("how many stores in canada", "In Canada alone, 12 new stores open by FY27.", False),
+    # an event's direction: starting (taking the reins, a launch) or ending (stepping down, a cut)
+    ("When does Roe step down?", "Incoming chair Jo Roe takes the reins on May 2nd.", True),
+    ("when is the new chair's last day", "Incoming chair Jo Roe takes over on May 2nd.", True),
+    ("how many stores are closing by FY27", "In Canada alone, 12 new stores open by FY27.", True),
+    ("when does roe take over", "Incoming chair Jo Roe takes the reins on May 2nd.", False),
+    ("When does the new chair start?", "Incoming chair Jo Roe takes the reins on May 2nd.", False),
+    ("when does roe leave", "Outgoing chair Jo Roe leaves on May 2nd.", False),
+    ("how many new stores", "In Canada alone, 12 new stores open by FY27.", False),  # "new" is no event
 ])
 def test_a_figure_of_another_case_is_told_apart(question, sentence, differs):
     # round 10's hunters: "in urban driving" and "second-generation" led with the freeway

@@ -777,3 +777,14 @@ def test_who_said_that_is_asked_of_what_the_conversation_points_at(real_assistan
 def test_review_findings_on_who_said_and_bare_follow_ups(real_assistant, turns, short, answered):
     a = _asked(real_assistant, *turns)
     assert a.short_answer == short and (a.status == "answered") is answered
+
+
+@pytest.mark.parametrize(("question", "short"), [
+    ("When does Espinosa step down?", ""),  # were April 1st: the date he takes the reins
+    ("When does Nissan's new boss leave office?", ""),
+    ("How many models is Nissan cutting in North America by FY26?", ""),  # was "greater than 10" (launches)
+    ("What is the title of the Nissan exec who said they never stopped talking to Honda?", ""),  # was Cartier
+    ("when does espinosa take over", "April 1st"),
+])
+def test_the_second_hunters_wrong_bold_answers_are_gone(real_assistant, question, short):
+    assert real_assistant.answer(question).short_answer == short
