@@ -268,9 +268,16 @@ _DATED_BY_LEAVING = re.compile(r"\b(?:after|following|upon|since|with)\s+(?:(?:t
                                r"(?:[\w-]+[’']s\s+)?(?:depart\w*|resign\w*|exit\w*|retire\w*|leaving)\b")
 
 
+def _asked_part(question: str) -> str:
+    """The question less a comparison's standard: in "who is less flexible than the new
+    boss?", the new boss is whom the one asked for is compared with, not who is asked for."""
+    return re.split(r"\bthan\b", question, maxsplit=1, flags=re.IGNORECASE)[0]
+
+
 def _side(question: str, names: Sequence[str] = ()) -> tuple[bool, bool]:
     """Whether the (lower-cased) question asks for whoever is coming into a role, and
     whoever is leaving it; ``names`` are the names it gives."""
+    question = _asked_part(question)
     if _REPLACER.search(question) or _replacing_someone(question, names):
         return True, False
     if _REPLACED.search(question):
@@ -295,7 +302,7 @@ def roles_met(question: str, window_text: str, names: Sequence[str] = ()) -> boo
     """The job title the question asks about stands by the person, and when the question
     asks who is coming (or leaving), the person is said to be coming (or leaving);
     ``names`` are the names the question gives."""
-    q, w = question.lower(), window_text.lower()
+    q, w = _asked_part(question).lower(), window_text.lower()
     for m in _FUNCTION_TITLE.finditer(q):
         # a "chief planning officer" asked for is one titled for planning, not any chief officer
         # (a top title, "chief executive officer", is checked as the role it is, below; "head of
@@ -319,7 +326,7 @@ def constrains_person(question: str, names: Sequence[str] = ()) -> bool:
     """Whether a "who" question says anything a person must fit: a job title or a leader
     word, a side (coming or leaving), or a name besides the article's subject ("who are
     they working with?" says none of these)."""
-    q = question.lower()
+    q = _asked_part(question).lower()
     return bool(names) or any(re.search(asked, q) for _, asked, _ in _ROLES) or any(_side(q, names))
 
 

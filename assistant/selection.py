@@ -39,11 +39,14 @@ class Candidate:
     x: dict[str, float]
     prob: float = 0.0  # the selection model's probability that it answers the query
     speaker: str = ""  # who its "he" or "she" is, named by the sentence before (``speaker``)
+    surnamed: str = ""  # the one person it names by surname alone (``named_by_surname``)
 
     @property
     def read(self) -> str:
-        """The sentence as a person is looked for in it: with who "he" is, when it says."""
-        return f"{self.speaker}: {self.text}" if self.speaker else self.text
+        """The sentence as a person is looked for in it: with who "he" is, or the full name
+        of the one it names by surname, when it says."""
+        who = self.speaker or self.surnamed
+        return f"{who}: {self.text}" if who else self.text
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,21 @@ def _full_names(index: Index) -> dict[tuple[str, str], str]:
     return _FULL_NAMES[key]
 
 
+def _by_surname(index: Index, source: str, text: str) -> set[str]:
+    """The people ``text`` names by a surname alone that ``source`` writes in full elsewhere
+    ("With Uchida's resignation": Makoto Uchida)."""
+    full = _full_names(index)
+    return {full[(source, w)] for w in re.findall(r"\b[A-Z][a-z]+\b", text) if (source, w) in full}
+
+
+def named_by_surname(index: Index, source: str, text: str) -> str:
+    """The one person a sentence naming no one in full names by surname; "" otherwise."""
+    if people(text):
+        return ""
+    named = _by_surname(index, source, text)
+    return named.pop() if len(named) == 1 else ""
+
+
 def speaker(index: Index, chunk: Chunk, span: Span, text: str) -> str:
     """Who "he" or "she" is in a sentence naming no one (“I have a no-taboo approach,” he
     said.), or who speaks in one ending a quotation opened before it (... It helps keep
@@ -115,10 +133,8 @@ def speaker(index: Index, chunk: Chunk, span: Span, text: str) -> str:
         return ""
     other, (s, e) = before
     prev = other.text[s - other.start : e - other.start]
-    full = _full_names(index)
     # named in full, or failing that by a surname the source writes in full elsewhere
-    named = {n for _, _, n in people(prev)} or {full[(chunk.source, w)] for w in re.findall(r"\b[A-Z][a-z]+\b", prev)
-                                                 if (chunk.source, w) in full}
+    named = {n for _, _, n in people(prev)} or _by_surname(index, chunk.source, prev)
     return named.pop() if len(named) == 1 else ""
 
 
@@ -167,7 +183,8 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
         wanted = asked.get(p.chunk.source, [])
         who = speaker(index, p.chunk, span, text)
-        read = f"{who}: {text}" if who else text
+        surnamed = "" if who else named_by_surname(index, p.chunk.source, text)
+        read = f"{who}: {text}" if who else text  # (a surname alone is read for the bold answer only)
         x = {name: float(v[i]) for name, v in z.items()} | {
             "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
             "closeness": float(max(raw["cosine"][i], raw["context"][i])),  # the level the z-scores leave out
@@ -177,7 +194,7 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
             "supports": float(supports(question, query, read, wanted)),
             "shares_words": float(bool(shared[i])),
             "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
-        out.append(Candidate(p, span, text, x, speaker=who))
+        out.append(Candidate(p, span, text, x, speaker=who, surnamed=surnamed))
     return out
 
 

@@ -158,3 +158,20 @@ def test_he_is_the_one_person_the_sentence_before_names(tmp_path):
     assert said["He left."] == ""  # two people named before: no one to tell
     assert said["The board met on Monday."] == ""  # no "he", no quotation ended
     assert said["Incoming CEO Max Poe starts in May."] == ""  # names someone itself
+
+
+def test_a_person_named_by_surname_alone_is_the_one_written_in_full_elsewhere(tmp_path):
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+    from assistant.selection import named_by_surname
+    from tests.conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text("Acme Plans\nIncoming CEO Max Poe starts in May. Acme chief Jo Roe spoke.\n"
+                                     "With Poe's arrival, the board waits. Poe and Roe met. Nobody came.\n")
+    index = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder()).index
+    assert named_by_surname(index, "acme.txt", "With Poe's arrival, the board waits.") == "Max Poe"
+    assert named_by_surname(index, "acme.txt", "Poe and Roe met.") == ""  # two people
+    assert named_by_surname(index, "acme.txt", "Incoming CEO Max Poe starts in May.") == ""  # named in full
+    assert named_by_surname(index, "acme.txt", "Nobody came.") == ""

@@ -679,3 +679,14 @@ def test_a_name_typed_with_a_straight_apostrophe_is_the_one_written_with_a_curly
     from assistant.roles import mentions
 
     assert mentions("I've", "“I’ve a plan,” she said.") and mentions("O'Neil", "Dana O’Neil spoke.")
+
+
+@pytest.mark.parametrize("question, window_text, met", [
+    ("Who is less flexible than the new boss?", "incoming CEO", False),  # the new boss is the standard
+    ("who is the new boss", "incoming CEO", True),
+])
+def test_a_comparisons_standard_is_not_who_is_asked_for(question, window_text, met):
+    from assistant.roles import constrains_person, side_unasked
+
+    assert constrains_person(question) is met
+    assert side_unasked(question, window_text) is not met

@@ -788,3 +788,11 @@ def test_review_findings_on_who_said_and_bare_follow_ups(real_assistant, turns, 
 ])
 def test_the_second_hunters_wrong_bold_answers_are_gone(real_assistant, question, short):
     assert real_assistant.answer(question).short_answer == short
+
+
+@pytest.mark.parametrize("question", ["Who was Honda waiting on?", "Who is less flexible than the new boss?"])
+def test_a_person_beside_the_one_asked_of_is_no_bold_answer(real_assistant, question):
+    # "Who was Honda waiting on?" led with Cartier ("We never stopped talking to Honda") beside
+    # "With Uchida's resignation, the condition Honda was waiting on"; the less flexible one
+    # with Espinosa, the new boss himself
+    assert real_assistant.answer(question).short_answer not in ("Guillaume Cartier", "Ivan Espinosa")
