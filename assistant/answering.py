@@ -48,6 +48,7 @@ from .query import (
     asked_again,
     asked_clause,
     asks_advice,
+    asks_overview,
     clean,
     has_words,
     is_instruction,
@@ -62,7 +63,7 @@ from .query import (
     word_tokens,
 )
 from .quoting import citation_of, cite, first_quoted, whole_quotes
-from .records import Answer
+from .records import Answer, Passage
 from .rerank import Reranker
 from .retrieval import retrieve
 from .roles import (
@@ -276,6 +277,8 @@ class Assistant:
             if is_instruction(q.text):  # after what it opens with: "ok, write me a poem"
                 return Answer(INSTRUCTION, False, "", notice=notice, timings_ms=_elapsed(t0),
                               status=records.REFUSED)  # nothing searched
+            if asks_overview(q.text):  # "summarize the article", "tl;dr", "main points?"
+                return self._overview(q.text, notice, t0)
             readings = self.readings(q.text, history, mode, k)
             query = readings[0].query
             if self.live.stale:  # answered from the last good index while the corpus changed
@@ -295,6 +298,26 @@ class Assistant:
         except Exception as e:  # a str never raises: the reader gets a message, the log the trace
             log.exception("answer() failed")
             return error_answer(f"{type(e).__name__}: {e}", query, notice, t0)
+
+    def _overview(self, question: str, notice: str, t0: float) -> Answer:
+        """The whole article in brief: the opening sentence of each section, in order (a
+        lead-based extractive summary), at most ``AnswerParams.overview`` of them."""
+        index, chosen, seen = self.index, [], set()
+        for chunk in index.chunks:
+            if (chunk.source, chunk.section) in seen or not chunk.sentences:
+                continue
+            seen.add((chunk.source, chunk.section))
+            s, e = chunk.sentences[0]
+            chosen.append(Candidate(Passage(chunk, 0.0), (s, e), chunk.text[s - chunk.start : e - chunk.start], {}))
+            if len(chosen) == self.params.answer.overview:
+                break
+        if not chosen:
+            return Answer(NOT_COVERED, False, question, notice=notice, timings_ms=_elapsed(t0),
+                          status=records.NOT_COVERED)
+        lines, citations = cite(chosen)
+        note = _noted(notice, "An overview: the opening sentence of each section. Ask about any part for more.")
+        return Answer("\n".join(lines), True, question, citations, confidence=1.0, notice=note,
+                      timings_ms=_elapsed(t0), status=records.ANSWERED)
 
     def analyse(self, question: str, query: str, mode: str | None = None, k: int | None = None) -> Analysis:
         """Retrieval and every signal of one reading of a (cleaned) question; no fitted model

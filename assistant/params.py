@@ -49,6 +49,9 @@ class AnswerParams:
         cites the evidence for 0.819 of questions. Answers are longer for it (median 580
         quoted characters against 503, the longest tenth over 851 against 731).
         closest: passages offered when the article does not cover a question.
+        overview: sentences quoted when the whole article is asked for in brief ("summarize
+            the article"): the opening sentence of each section, in order, at most this many
+            (a length to read, not a tuned value: the article has 7 sections).
     """
 
     sentence_passages: int = 6
@@ -56,6 +59,7 @@ class AnswerParams:
     max_sentences: int = 6
     keep_ratio: float = 0.4
     closest: int = 3
+    overview: int = 8
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,30 @@ _ADVICE = re.compile(r"\bshould\s+(?:i|we|u)\s+(?:buy|sell|invest|get|purchase|l
                      re.IGNORECASE)
 
 
+# The whole article asked for in brief: "summarize the article", "tl;dr", "what is this
+# article about", "main points?", "key takeaways", "give me the gist".
+_OVERVIEW = re.compile(r"\bsumm?ar(?:y|ies|i[sz]e\w*)\b|\btl\W?;?\W?dr\b|\bsum\s+(?:it|this|that)\s+up\b|"
+                       r"\bgist\b|\boverview\b|\brecap\b|\bin\s+a\s+nutshell\b|"
+                       r"\b(?:main|key)\s+(?:points?|takeaways?|ideas?|messages?)\b|\btakeaways?\b|"
+                       r"\bwhat(?:[’']?s|\s+is)\s+(?:this|the)\s+(?:article|piece|story|text|post)\s+(?:about|saying)\b",
+                       re.IGNORECASE)
+# The words of such a request, which say nothing of a topic ("summarize the article pls").
+_OVERVIEW_WORDS = frozenset("""
+summary summaries summarize summarise summarized summarised tldr tl dr sum up gist overview recap nutshell main
+key points point takeaway takeaways ideas idea messages message article piece story text post about saying give
+quick short brief pls plz please thanks thx me us entire whole all
+""".split())
+
+
+def asks_overview(text: str) -> bool:
+    """Whether ``text`` asks for the whole article in brief, about no topic of its own
+    ("summarize the article"; not "summarize what Espinosa said", a topic's question)."""
+    if not _OVERVIEW.search(text):
+        return False
+    return not [w for w in topic_words(text).lower().replace(";", " ").split()
+                if w.strip("?.!,:;'’\"") not in _OVERVIEW_WORDS]
+
+
 def asks_advice(text: str) -> bool:
     """Whether the question asks what the reader should do, or for a verdict (``_ADVICE``)."""
     return bool(_ADVICE.search(text))

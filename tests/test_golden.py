@@ -796,3 +796,12 @@ def test_a_person_beside_the_one_asked_of_is_no_bold_answer(real_assistant, ques
     # "With Uchida's resignation, the condition Honda was waiting on"; the less flexible one
     # with Espinosa, the new boss himself
     assert real_assistant.answer(question).short_answer not in ("Guillaume Cartier", "Ivan Espinosa")
+
+
+@pytest.mark.parametrize("question", ["summarize the article", "tl;dr of this article pls", "main points?"])
+def test_a_summary_asked_for_is_the_opening_sentence_of_each_section(real_assistant, question):
+    # "summarize the article" was not covered, "give me a summary" partial with a quote on e-POWER
+    a = real_assistant.answer(question)
+    quotes = [line for line in a.text.splitlines() if line.startswith("> ")]
+    assert a.status == "answered" and len(quotes) == 7 and "overview" in a.notice
+    assert quotes[0].startswith("> Nissan is entering into an important turning level")

@@ -9,6 +9,7 @@ from assistant.query import (
     asked_again,
     asked_clause,
     asks_advice,
+    asks_overview,
     capitalised_words,
     is_fragment,
     is_instruction,
@@ -305,3 +306,13 @@ def test_what_the_last_reply_quoted_first():
                {"role": "assistant", "content": "Roe [1]\n\n> The museum closes. [1]\n> Roe said so. [2]\n> More. [2]"}]
     assert last_quotes(history) == ("The museum closes.", "Roe said so.")
     assert last_quotes(history + [{"role": "user", "content": "who said that?"}]) == ()
+
+
+@pytest.mark.parametrize(("text", "overview"), [
+    ("summarize the article", True), ("tl;dr of this article pls", True), ("what is this article about", True),
+    ("main points?", True), ("what are the key takeaways", True), ("give me an overview", True),
+    ("summarize what Roe said about the merger", False),  # a topic of its own: searched as a question
+    ("key points of the museum talks", False), ("who is the new chair", False),
+])
+def test_the_whole_article_asked_for_in_brief(text, overview):
+    assert asks_overview(text) is overview
