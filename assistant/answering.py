@@ -37,7 +37,7 @@ from .cases import another_place, differs_in_case
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import AssistantError
-from .extract import PERSON, TITLE_WORDS, answer_kind, as_meant, lead_answer, window
+from .extract import PERSON, TITLE_WORDS, answer_kind, as_meant, asks_who_said, lead_answer, window
 from .extract import people as extract_people
 from .index import Index, sentence_texts
 from .live import LiveIndex
@@ -89,10 +89,6 @@ from .selection import (
 )
 
 log = logging.getLogger(__name__)
-# "who said ...", "who thinks ...": asking who spoke, not who does a thing
-_SAID_BY = re.compile(r"\bwho(?:[’']?s)?\s+(?:(?:has|had|was|is|did)\s+)?(?:said|says|say|saying|claim\w*|think\w*|"
-                      r"thought|believ\w*|call\w*|describ\w*|wrote|writes|argu\w*|told|tells|stated?|mention\w*|"
-                      r"quoted)\b", re.IGNORECASE)
 _RANK = {records.NOT_COVERED: 0, records.PARTIAL: 1, records.ANSWERED: 2}  # how much of a question is answered
 
 EMPTY = "Please type a question about the article, for example: Who is Nissan's incoming CEO?"
@@ -524,7 +520,10 @@ class Assistant:
         """
         question, query, ap = a.question, a.query, self.params.answer
         reranker = self.reranker if ap.use_reranker else None
-        offered = [(i, c, lead_answer(question, query, c.read, reranker,
+        # one named by surname alone is read with the full name in the two best sentences only
+        # ("With Uchida's resignation ..." fourth for "who wants to work with nissan besides
+        # honda" gave Makoto Uchida)
+        offered = [(i, c, lead_answer(question, query, c.read if c.speaker or i <= 1 else c.text, reranker,
                                       self.asked_names(question, c.passage.chunk.source)))
                    for i, c in enumerate(chosen)]
         # a name from a sentence below the best must share a word with the question
@@ -539,7 +538,7 @@ class Assistant:
                    # words the question was completed with ("partnerships" / "with who?": a
                    # partner is asked, not who spoke of partnerships), is a guess
                    and (not c.speaker or c.x["shares_words"] and bool(own_words & word_tokens(c.text)))]
-        if _SAID_BY.search(question):
+        if asks_who_said(question):
             # "who said Honda is the most natural fit?": whoever said what the best sentence
             # says, not someone named beside it (that sentence is the writer's own claim)
             offered = [(i, c, x) for i, c, x in offered if i == 0]

@@ -237,6 +237,17 @@ _YES_NO = re.compile(rf"^\W*{_AUX}\b|(?:[,;:]|\s*[-–—]+)\s*{_AUX}\s+(it|that
                      r"[^,;:]*$", re.I)
 
 
+# "who said ...", "who thinks ...": asking who spoke, not who does a thing
+_SAID_BY = re.compile(r"\bwho(?:[’']?s)?\s+(?:(?:has|had|was|is|did)\s+)?(?:said|says|say|saying|claim\w*|think\w*|"
+                      r"thought|believ\w*|call\w*|describ\w*|wrote|writes|argu\w*|told|tells|stated?|mention\w*|"
+                      r"quoted)\b", re.IGNORECASE)
+
+
+def asks_who_said(question: str) -> bool:
+    """Whether ``question`` asks who said or thinks something ("who said Honda fits best?")."""
+    return bool(_SAID_BY.search(question))
+
+
 def people(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each name; titles come before a name ("Chief Planning
     Officer Jane Doe"), so a name is the last two words of a capitalised run. A capitalised

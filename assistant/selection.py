@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import calibration as calib
-from .extract import PERSON, TITLE, answer_kind, has_kind, people, supports
+from .extract import PERSON, TITLE, answer_kind, asks_who_said, has_kind, people, supports
 from .index import Index
 from .lexical import tokenize
 from .params import AnswerParams
@@ -138,6 +138,15 @@ def speaker(index: Index, chunk: Chunk, span: Span, text: str) -> str:
     return named.pop() if len(named) == 1 else ""
 
 
+def _names_a_body(text: str, subject: str) -> bool:
+    """Whether ``text`` names something capitalised past its first word that is no person,
+    no title and not its source's subject ("Foxconn", "Honda" in an article about Nissan)."""
+    held = {w for _, _, n in people(text) for w in n.split()}
+    words = [re.sub(r"[’']s$", "", w) for w in re.findall(r"[A-Za-z][\w’'-]*", text)[1:]]
+    return any(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w) is not None and w.lower() != subject
+               and w not in held and not is_title(w) for w in words)  # not "SUVs", "EVs", "AI"
+
+
 def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
                asked: dict[str, list[str]], subjects: dict[str, str] | None = None) -> list[Candidate]:
     """Every sentence of the top passages, with its signals (``calibration.SENTENCE_FEATURES``
@@ -193,7 +202,9 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
             "names": sum(mentions(n, text) for n in wanted) / len(wanted) if wanted else 1.0,
             "supports": float(supports(question, query, read, wanted)),
             "shares_words": float(bool(shared[i])),
-            "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text))}
+            "holds_roles": float(holds_roles(holders.get(p.chunk.source, []), text)),
+            # a body it names beside people ("tech supplier Foxconn", "Honda"): "who" may ask for one
+            "body": float(kind == PERSON and _names_a_body(text, (subjects or {}).get(p.chunk.source, "")))}
         out.append(Candidate(p, span, text, x, speaker=who, surnamed=surnamed))
     return out
 
@@ -292,6 +303,8 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams, constrain
         # a person asked for by title or side ("whos leaving nissan") is offered by a sentence
         # naming one of that title or side ("outgoing CEO ..."), whatever words it shares
         offered = offered or constrained and any(c.x["supports"] for c in quoted)
+        if not constrained and best.x.get("body"):
+            return False  # "who has expressed interest in working with Nissan?": a company answers
         return not supported or not best.x["kind"] and not offered
     return not best.x["kind"] and not offered
 
@@ -307,7 +320,8 @@ def ranked(a: Analysis, selection: calib.Logistic, ap: AnswerParams) -> tuple[li
     """
     cands = sorted((replace(c, prob=selection.probability(c.x)) for c in a.candidates), key=lambda c: -c.prob)
     best = cands[0] if cands else None
-    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap, a.kind == PERSON and constrains_person(a.question))
+    constrained = a.kind == PERSON and (constrains_person(a.question) or asks_who_said(a.question))
+    missing = (bool(a.kind) and _kind_missing(a.kind, cands, ap, constrained)
                or not any(c.x["holds_roles"] for c in cands))
     return cands, a.signals | {"best": best.prob if best else 0.0, "best_cosine": best.x["closeness"] if best else 0.0,
                                "kind_missing": float(missing),

@@ -175,3 +175,11 @@ def test_a_person_named_by_surname_alone_is_the_one_written_in_full_elsewhere(tm
     assert named_by_surname(index, "acme.txt", "Poe and Roe met.") == ""  # two people
     assert named_by_surname(index, "acme.txt", "Incoming CEO Max Poe starts in May.") == ""  # named in full
     assert named_by_surname(index, "acme.txt", "Nobody came.") == ""
+
+
+def test_a_body_named_beside_no_person_is_told_from_a_person_a_title_and_the_subject():
+    from assistant.selection import _names_a_body
+
+    assert _names_a_body("Some eyes are on tech supplier Corvane, who wants to work with Acme.", "acme")
+    assert not _names_a_body("Acme will build more SUVs and EVs with AI.", "acme")  # the subject, acronyms
+    assert not _names_a_body("Acme CEO Max Poe spoke.", "acme")  # a person and a title
