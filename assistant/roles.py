@@ -250,6 +250,9 @@ _REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|co
 _REPLACING_SOMEONE = re.compile(rf"\bwho(?:[’']?s|m)?\b(?:(?!\b(?:said|says|say|told|tells|think\w*|reported)\b)"
                                 rf"[^,;:])*?\b{_REPLACE}\s+(?P<object>[\w’'-]+)")
 _SOMEONE = frozenset("the his her him them their its a an this that mr ms mrs dr".split())
+# "uchida's successor", "the replacement for uchida": the one named is the one replaced
+_SUCCESSOR_OF = re.compile(r"(?P<object>[\w-]+)[’']s\s+(?:successor|replacement)\b|"
+                           r"\b(?:successor|replacement)\s+(?:to|for|of)\s+(?P<object2>[\w-]+)")
 
 
 def _replacing_someone(question: str, names: Sequence[str] = ()) -> re.Match | None:
@@ -335,6 +338,9 @@ def less_the_replaced(question: str, names: list[str]) -> list[str]:
     before "who replaces him?"): the one who came in is often named in a sentence that does
     not repeat X ("incoming CEO Jo Roe takes the reins on April 1st")."""
     low = question.lower()
+    if (s := _SUCCESSOR_OF.search(low)) is not None:  # "who is uchida's successor?"
+        replaced = s.group("object") or s.group("object2")
+        return [n for n in names if not re.search(rf"\b{re.escape(n.lower())}\b", replaced)]
     m = _REPLACER.search(low) or _replacing_someone(low, names)
     end = (m.start("object") if "object" in m.groupdict() else m.end()) if m else -1
     # the verb's object only: "who replaced brooks as corvane's chair" still asks of Corvane

@@ -690,3 +690,12 @@ def test_a_comparisons_standard_is_not_who_is_asked_for(question, window_text, m
 
     assert constrains_person(question) is met
     assert side_unasked(question, window_text) is not met
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("Who is Roe's successor?", []), ("who is the replacement for roe", []), ("who is roe", ["Roe"]),
+])
+def test_a_successor_asked_of_needs_no_sentence_naming_the_one_replaced(question, kept):
+    from assistant.roles import less_the_replaced
+
+    assert less_the_replaced(question, ["Roe"]) == kept
