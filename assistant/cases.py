@@ -31,10 +31,18 @@ _EVENTS = (re.compile(r"\b(?:tak\w*\s+(?:the\s+reins|over|charge|the\s+helm)|sta
                       r"clos\w*|end(?:s|ed|ing)?|scrap\w*|cancel\w*)\b", re.I))
 
 
+# A change's direction: "how much worse" is not answered by "up to 15% better".
+_DIRECTIONS = (re.compile(r"\b(?:better|higher|more|greater|increas\w*|improv\w*|gain\w*|boost\w*|ris(?:e|es|ing|en)|"
+                          r"rose|grow\w*|grew|up)\b", re.I),
+               re.compile(r"\b(?:worse|lower|less|fewer|smaller|decreas\w*|declin\w*|drop\w*|fall\w*|fell|"
+                          r"reduc\w*|shrink\w*|shrank|down)\b", re.I))
+
+
 def differs_in_case(question: str, sentence: str) -> bool:
     """Whether the question and the sentence name different cases of one class: a generation,
-    driving conditions, an event's direction (starting or ending: "step down" against
-    "taking the reins"), or the whole (world, emerging markets) against one named place."""
+    driving conditions, a change's direction ("worse" against "better"), an event's
+    direction (starting or ending: "step down" against "taking the reins"), or the whole
+    (world, emerging markets) against one named place."""
     asked = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(question)}
     told = {_ORDINALS[m.group(1).lower()] for m in _GENERATION.finditer(sentence)}
     if asked and told and not asked & told:
@@ -42,6 +50,10 @@ def differs_in_case(question: str, sentence: str) -> bool:
     q_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(question)}
     s_cond = {i for i, c in enumerate(_CONDITIONS) if c.search(sentence)}
     if q_cond and s_cond and not q_cond & s_cond:  # "in town or on the highway?" is met by either
+        return True
+    q_way = {i for i, d in enumerate(_DIRECTIONS) if d.search(question)}
+    s_way = {i for i, d in enumerate(_DIRECTIONS) if d.search(sentence)}
+    if len(q_way) == 1 and s_way and not q_way & s_way:
         return True
     q_event = {i for i, e in enumerate(_EVENTS) if e.search(question)}
     s_event = {i for i, e in enumerate(_EVENTS) if e.search(sentence)}

@@ -617,6 +617,10 @@ def test_a_group_whose_view_is_asked(question, found):
     ("When does the new chair start?", "Incoming chair Jo Roe takes the reins on May 2nd.", False),
     ("when does roe leave", "Outgoing chair Jo Roe leaves on May 2nd.", False),
     ("how many new stores", "In Canada alone, 12 new stores open by FY27.", False),  # "new" is no event
+    # a change's direction
+    ("How much worse is the mileage with Roe Drive?", "Roe Drive promises up to 9% better mileage.", True),
+    ("how much better is the mileage", "Roe Drive promises up to 9% better mileage.", False),
+    ("how much does the mileage improve", "Roe Drive promises up to 9% higher mileage.", False),
 ])
 def test_a_figure_of_another_case_is_told_apart(question, sentence, differs):
     # round 10's hunters: "in urban driving" and "second-generation" led with the freeway
