@@ -573,6 +573,10 @@ class Assistant:
         if offered and (a.kind == PERSON or offered[0][0] == 0) and len({x for _, _, x in offered}) == 1 \
                 and (a.kind != PERSON or offered[0][2].lower() in self._corpus_names().people):
             i, c, short = offered[0]
+            if i > 0 and c.surnamed and not c.speaker:
+                # a name read off a surname below the best sentence only tells the quotes
+                # disagree ("Who ended the merger talks?": "With Uchida's resignation ...")
+                return "", chosen, False
             return short, [c] + chosen[:i] + chosen[i + 1:], False
         return "", chosen, bool(another) and not offered
 

@@ -303,7 +303,7 @@ def _kind_missing(kind: str, cands: list[Candidate], ap: AnswerParams, constrain
         # a person asked for by title or side ("whos leaving nissan") is offered by a sentence
         # naming one of that title or side ("outgoing CEO ..."), whatever words it shares
         offered = offered or constrained and any(c.x["supports"] for c in quoted)
-        if not constrained and best.x.get("body"):
+        if not constrained and best.x.get("body") and best.x["names"] == 1.0:
             return False  # "who has expressed interest in working with Nissan?": a company answers
         return not supported or not best.x["kind"] and not offered
     return not best.x["kind"] and not offered

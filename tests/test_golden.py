@@ -817,3 +817,8 @@ def test_who_asked_of_a_company_is_answered_with_the_company_quoted(real_assista
     # the second led with Makoto Uchida, named by surname in a sentence ranked fourth
     a = real_assistant.answer(question)
     assert a.status == "answered" and a.short_answer == "" and "Foxconn" in a.text.split("\n")[0]
+
+
+def test_a_name_read_off_a_surname_below_the_best_sentence_is_no_bold_answer(real_assistant):
+    # led with Makoto Uchida from "With Uchida's resignation ...": who ended the talks is not said
+    assert real_assistant.answer("Who ended the merger talks?").short_answer == ""
