@@ -196,6 +196,7 @@ class Assistant:
         self.live = LiveIndex(self.settings, self.embedder, background=refresh)
         self._query_embedder: Embedder | None = None
         self._names: tuple[int, CorpusNames] | None = None  # (id of the index, its names)
+        self._asked: dict[tuple[int, str, str], list[str]] = {}  # asked_names, asked again per candidate
         self._lock = threading.Lock()
 
     def with_params(self, params: Params | None = None, calibration: calib.Calibration | None = None) -> "Assistant":
@@ -635,6 +636,15 @@ class Assistant:
         and those of a clause setting the scene ("With Honda talks back on, when does the new
         CEO start?": ``query.asked_clause``)."""
         corpus = self._corpus_names()
+        key = (id(corpus), question, source)
+        if key not in self._asked:
+            if len(self._asked) > 4096:
+                self._asked.clear()
+            self._asked[key] = self._names_given(question, source, corpus)
+        return list(self._asked[key])
+
+    def _names_given(self, question: str, source: str, corpus: CorpusNames) -> list[str]:
+        """``asked_names``, worked out."""
         main = corpus.subject.get(source, "")
         clause = asked_clause(question)
         given = names(clause, corpus.known)

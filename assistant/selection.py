@@ -147,6 +147,21 @@ def _names_a_body(text: str, subject: str) -> bool:
                and w not in held and not is_title(w) for w in words)  # not "SUVs", "EVs", "AI"
 
 
+_READS: dict[tuple[int, int, Span], tuple[str, str]] = {}  # one index's sentences -> who they are read with
+
+
+def _people_read(index: Index, chunk: Chunk, span: Span, text: str) -> tuple[str, str]:
+    """(``speaker``, ``named_by_surname``) of a sentence, read once per index: a sentence's
+    people do not change with the question."""
+    key = (id(index.chunks), chunk.id, span)
+    if key not in _READS:
+        if _READS and next(iter(_READS))[0] != key[0]:
+            _READS.clear()  # one index answers at a time; a rebuilt one replaces it
+        who = speaker(index, chunk, span, text)
+        _READS[key] = (who, "" if who else named_by_surname(index, chunk.source, text))
+    return _READS[key]
+
+
 def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
                asked: dict[str, list[str]], subjects: dict[str, str] | None = None) -> list[Candidate]:
     """Every sentence of the top passages, with its signals (``calibration.SENTENCE_FEATURES``
@@ -191,8 +206,7 @@ def candidates(question: str, query: str, r: Retrieval, index: Index, passages: 
     out = []
     for i, (p, span, text) in enumerate(zip(owners, spans, texts, strict=True)):
         wanted = asked.get(p.chunk.source, [])
-        who = speaker(index, p.chunk, span, text)
-        surnamed = "" if who else named_by_surname(index, p.chunk.source, text)
+        who, surnamed = _people_read(index, p.chunk, span, text)
         read = f"{who}: {text}" if who else text  # (a surname alone is read for the bold answer only)
         x = {name: float(v[i]) for name, v in z.items()} | {
             "rerank_logit": float(np.log(probs[i] / (1 - probs[i]))),
