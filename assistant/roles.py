@@ -251,7 +251,7 @@ _REPLACING_SOMEONE = re.compile(rf"\bwho(?:[’']?s|m)?\b(?:(?!\b(?:said|says|sa
                                 rf"[^,;:])*?\b{_REPLACE}\s+(?P<object>[\w’'-]+)")
 _SOMEONE = frozenset("the his her him them their its a an this that mr ms mrs dr".split())
 # "uchida's successor", "the replacement for uchida": the one named is the one replaced
-_SUCCESSOR_OF = re.compile(r"(?P<object>[\w-]+)[’']s\s+(?:successor|replacement)\b|"
+_SUCCESSOR_OF = re.compile(r"(?P<object>[\w-]+?)(?:[’']s|(?<=[a-z])s)\s+(?:successor|replacement)\b|"
                            r"\b(?:successor|replacement)\s+(?:to|for|of)\s+(?P<object2>[\w-]+)")
 
 

@@ -697,7 +697,8 @@ def test_a_comparisons_standard_is_not_who_is_asked_for(question, window_text, m
 
 
 @pytest.mark.parametrize("question, kept", [
-    ("Who is Roe's successor?", []), ("who is the replacement for roe", []), ("who is roe", ["Roe"]),
+    ("Who is Roe's successor?", []), ("who is roes successor", []), ("who is the replacement for roe", []),
+    ("who is roe", ["Roe"]),
 ])
 def test_a_successor_asked_of_needs_no_sentence_naming_the_one_replaced(question, kept):
     from assistant.roles import less_the_replaced
