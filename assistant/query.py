@@ -32,6 +32,12 @@ _ELLIPSIS = re.compile(
 # "which ones?"): "when does the new guy start" asks all it needs.
 _BARE_ASKING = re.compile(r"^\W*(?:why|how come|which ones?|when|where)\b\W*(?:[\w’'-]+\W*){0,2}$", re.IGNORECASE)
 # "What about X?": the previous question asked again, of X instead.
+# "and in india?": the phrase it opens with takes the place of the one the last question
+# opened with the same word ("in north america")
+_SUBSTITUTED = re.compile(r"^\W*(?:(?:and|or|but|also)\s+|(?:what|how)\s+about\s+)(in|for|at|on|from|with|to)\b",
+                          re.IGNORECASE)
+# "and its range?": the fragment asks of what was talked of, not of something else
+_OWNER = re.compile(r"\b(?:its|his|her|their|it|him|them)\b", re.IGNORECASE)
 _SUBSTITUTION = re.compile(r"^\W*(?:(?:and|but|so)\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # English function words and question words: how a question asks, not what it is about.
@@ -141,7 +147,7 @@ _OVERVIEW = re.compile(r"\bsumm?ar(?:y|ies|i[sz]e\w*)\b|\btl\W?;?\W?dr\b|\bsum\s
 _OVERVIEW_WORDS = frozenset("""
 summary summaries summarize summarise summarized summarised tldr tl dr sum up gist overview recap nutshell main
 key points point takeaway takeaways ideas idea messages message article piece story text post about saying give
-quick short brief pls plz please thanks thx me us entire whole all
+quick short brief pls plz please thanks thx me us entire whole all provide write share tell
 """.split())
 
 
@@ -432,8 +438,14 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     turns = _thread(history)
     if not turns or not needs_context(question):
         return [question]
-    topic = " ".join(dict.fromkeys(w for q, _ in turns for w in topic_words(clean(q, max_chars // 2).text).split()))
-    if (_SUBSTITUTION.match(question) or is_fragment(question)) and topic_words(question):
+    asked = [clean(q, max_chars // 2).text for q, _ in turns]
+    substitution = (_SUBSTITUTION.match(question) or is_fragment(question) and not _OWNER.search(question)) \
+        and topic_words(question)
+    if substitution and (m := _SUBSTITUTED.match(question)):
+        # "and in india?" after "what is nissan launching in north america": in India instead
+        asked = [re.sub(rf"\b{m.group(1)}\b[^,;:?!.]*", " ", a, flags=re.IGNORECASE) for a in asked]
+    topic = " ".join(dict.fromkeys(w for a in asked for w in topic_words(a).split()))
+    if substitution:
         # "What about emerging markets?" ("and in india?") after "What's the North America
         # launch plan?" asks the same thing of something else: keep what was asked ("launch
         # plan"), not whom or what it was asked of (the names, and the last direct answer).

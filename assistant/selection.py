@@ -139,12 +139,18 @@ def speaker(index: Index, chunk: Chunk, span: Span, text: str) -> str:
 
 
 def _names_a_body(text: str, subject: str) -> bool:
-    """Whether ``text`` names something capitalised past its first word that is no person,
-    no title and not its source's subject ("Foxconn", "Honda" in an article about Nissan)."""
+    """Whether ``text`` introduces a body by what it is ("tech supplier Foxconn", "rival
+    Corvane"): a capitalised name after a describing word, that is no person, no title and
+    not its source's subject ("between Nissan and Honda" introduces no one)."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
     held = {w for _, _, n in people(text) for w in n.split()}
-    words = [re.sub(r"[’']s$", "", w) for w in re.findall(r"[A-Za-z][\w’'-]*", text)[1:]]
-    return any(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w) is not None and w.lower() != subject
-               and w not in held and not is_title(w) for w in words)  # not "SUVs", "EVs", "AI"
+    for m in re.finditer(r"\b([a-z][a-z-]+)\s+([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)\b(?![’']s)", text):
+        word, name = m.group(1), m.group(2)
+        if word not in STOPWORDS_EN_PLUS and name not in held and not is_title(name) \
+                and subject not in name.lower().split("-"):
+            return True
+    return False
 
 
 _READS: dict[tuple[int, int, Span], tuple[str, str]] = {}  # one index's sentences -> who they are read with

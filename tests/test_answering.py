@@ -183,3 +183,5 @@ def test_a_body_named_beside_no_person_is_told_from_a_person_a_title_and_the_sub
     assert _names_a_body("Some eyes are on tech supplier Corvane, who wants to work with Acme.", "acme")
     assert not _names_a_body("Acme will build more SUVs and EVs with AI.", "acme")  # the subject, acronyms
     assert not _names_a_body("Acme CEO Max Poe spoke.", "acme")  # a person and a title
+    assert not _names_a_body("Despite talks between Acme and Corvane fizzling, both kept talking.", "acme")
+    assert not _names_a_body("A full-scale Acme-Corvane merger is speculative.", "acme")

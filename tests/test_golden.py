@@ -801,7 +801,8 @@ def test_a_person_beside_the_one_asked_of_is_no_bold_answer(real_assistant, ques
     assert real_assistant.answer(question).short_answer not in ("Guillaume Cartier", "Ivan Espinosa")
 
 
-@pytest.mark.parametrize("question", ["summarize the article", "tl;dr of this article pls", "main points?"])
+@pytest.mark.parametrize("question", ["summarize the article", "tl;dr of this article pls", "main points?",
+                                      "Could you provide an overview of the piece?"])
 def test_a_summary_asked_for_is_the_opening_sentence_of_each_section(real_assistant, question):
     # "summarize the article" was not covered, "give me a summary" partial with a quote on e-POWER
     a = real_assistant.answer(question)
@@ -822,3 +823,16 @@ def test_who_asked_of_a_company_is_answered_with_the_company_quoted(real_assista
 def test_a_name_read_off_a_surname_below_the_best_sentence_is_no_bold_answer(real_assistant):
     # led with Makoto Uchida from "With Uchida's resignation ...": who ended the talks is not said
     assert real_assistant.answer("Who ended the merger talks?").short_answer == ""
+
+
+@pytest.mark.parametrize(("turns", "status", "short"), [
+    (("What's the price of the new LEAF?", "and its range?"), None, ""),  # was "greater than 10"
+    (("Who ended the merger talks?",), "not_covered", ""),  # answered once "who" could ask for a company
+    (("Who killed the merger talks?",), "not_covered", ""),
+    (("what is nissan launching in north america", "and in india?"), "answered", ""),
+])
+def test_the_second_reviews_findings(real_assistant, turns, status, short):
+    a = _asked(real_assistant, *turns)
+    assert a.short_answer == short and (status is None or a.status == status)
+    if turns[-1] == "and in india?":
+        assert "India" in a.text.split("\n")[0]  # quoted North America's count first

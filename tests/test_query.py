@@ -316,3 +316,14 @@ def test_what_the_last_reply_quoted_first():
 ])
 def test_the_whole_article_asked_for_in_brief(text, overview):
     assert asks_overview(text) is overview
+
+
+def test_a_fragment_opening_with_a_preposition_takes_the_place_of_the_last_questions_phrase():
+    history = _turns("what is the museum opening in north america")
+    assert resolve("and in india?", history, 2000)[-1] == "and in india? museum opening"
+
+
+def test_a_fragment_asking_of_its_owner_keeps_the_names_talked_of():
+    history = _turns("What's the price of the new Roe 5?")
+    assert "Roe" in resolve("and its range?", history, 2000)[-1]
+    assert "Roe" not in resolve("and the range of the Poe 3?", history, 2000)[-1]
