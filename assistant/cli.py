@@ -32,9 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="evaluate on the gold question sets (5-fold cross-validation on the "
                                      "blind-written tuning pool)")
-    ev.add_argument("--gold", choices=("blind", "fresh2", "fresh3", "fresh4", "fresh5", "legacy"), default="blind",
+    ev.add_argument("--gold", choices=("blind", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "legacy"),
+                    default="blind",
                     help="blind: the blind-written tuning pool (sets blind and fresh), 5-fold CV (default); "
-                         "fresh2 to fresh5: blind questions never fitted on and never read; "
+                         "fresh2 to fresh6: blind questions never fitted on and never read; "
                          "legacy: the older one-writer set")
     ev.add_argument("--mode", choices=MODES + ("all",), default="all")
     ev.add_argument("--json", default="artifacts/eval.json", help="where to write full results (default: %(default)s)")

@@ -13,7 +13,7 @@ cross-validation over them; the default. ``tests/gold/fresh2/questions.jsonl`` (
 writers, whose questions and misses nobody changing the code has read) is held out, as are
 ``tests/gold/fresh3/questions.jsonl`` (three more writers, made the same way in rounds 7-8),
 ``tests/gold/fresh4/questions.jsonl`` (two more, round 9), ``tests/gold/fresh5/questions.jsonl``
-(two more, round 10) and the older
+(two more, round 10), ``tests/gold/fresh6/questions.jsonl`` (two more, round 11) and the older
 ``tests/gold/questions.jsonl`` (one writer, a dev/test split).
 """
 
@@ -38,6 +38,7 @@ FRESH2 = ROOT / "tests" / "gold" / "fresh2" / "questions.jsonl"  # written blind
 FRESH3 = ROOT / "tests" / "gold" / "fresh3" / "questions.jsonl"  # one more writer, round 7; held out, misses unread
 FRESH4 = ROOT / "tests" / "gold" / "fresh4" / "questions.jsonl"  # two more writers, round 9; held out, misses unread
 FRESH5 = ROOT / "tests" / "gold" / "fresh5" / "questions.jsonl"  # two more writers, round 10; held out, misses unread
+FRESH6 = ROOT / "tests" / "gold" / "fresh6" / "questions.jsonl"  # two more writers, round 11; held out, misses unread
 # What every constant and both models are chosen and fitted on, by 5-fold cross-validation.
 TUNING = (BLIND, FRESH)
 GOLD = BLIND

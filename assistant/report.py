@@ -18,6 +18,7 @@ from .evaluation import (
     FRESH3,
     FRESH4,
     FRESH5,
+    FRESH6,
     LEGACY,
     TUNING,
     GoldQuestion,
@@ -31,7 +32,8 @@ from .params import AnswerParams
 
 FOLDS = 5
 # Sets answered whole with the shipped calibration (fitted on the blind set): never fitted on.
-HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "legacy": LEGACY}
+HELD_OUT = {"fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6,
+            "legacy": LEGACY}
 # (key, header, format, higher is better)
 COLUMNS = [
     ("hit@3", "hit@3", "{:.3f}", True), ("cites_evidence", "cites", "{:.3f}", True),

@@ -11,7 +11,7 @@ from .conftest import ARTICLE
 from .gold_support import assert_evidence_exact
 
 GOLD = Path(__file__).resolve().parent / "gold"
-SETS = ["fresh", "fresh2", "fresh3", "fresh4", "fresh5"]
+SETS = ["fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"]
 TEXT = ARTICLE.read_text(encoding="utf-8")
 
 
