@@ -312,6 +312,8 @@ class Assistant:
             return Answer(NOT_COVERED, False, question, notice=notice, timings_ms=_elapsed(t0),
                           status=records.NOT_COVERED)
         lines, citations = cite(chosen)
+        if self.live.stale:  # from the last good index while the corpus changed
+            notice = _noted(notice, f"Note: {self.live.stale}.")
         note = _noted(notice, "An overview: the opening sentence of each section. Ask about any part for more.")
         return Answer("\n".join(lines), True, question, citations, confidence=1.0, notice=note,
                       timings_ms=_elapsed(t0), status=records.ANSWERED)
