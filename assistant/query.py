@@ -456,7 +456,9 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
     return [question, f"{question} {context}"] if context else [question]
 
 
-THREAD_TURNS = 3  # how far back a run of follow-ups is read for what the latest one points to
+# How far back a run of bare follow-ups is read: a bound, not a tuned value (no gold
+# follow-up runs past two turns).
+THREAD_TURNS = 3
 
 
 def _thread(history: list[dict] | None) -> list[tuple[str, str]]:
