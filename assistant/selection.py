@@ -161,8 +161,8 @@ def _people_read(index: Index, chunk: Chunk, span: Span, text: str) -> tuple[str
     people do not change with the question."""
     key = (id(index.chunks), chunk.id, span)
     if key not in _READS:
-        if _READS and next(iter(_READS))[0] != key[0]:
-            _READS.clear()  # one index answers at a time; a rebuilt one replaces it
+        if _READS and next(iter(_READS))[0] != key[0] or len(_READS) > 100_000:
+            _READS.clear()  # one index answers at a time (a rebuilt one replaces it); bounded
         who = speaker(index, chunk, span, text)
         _READS[key] = (who, "" if who else named_by_surname(index, chunk.source, text))
     return _READS[key]
