@@ -69,13 +69,14 @@ def whole_quotes(chosen: list[Candidate], cands: list[Candidate], index: Index, 
             x = beside(c, step) if wanted and len(out) < limit else None
             if x is not None and x not in out:
                 out.insert(out.index(c) + (step > 0), x)
-        if c.speaker and (x := beside(c, -1)) is not None:
+        others = [o for o in out if o is not c]
+        if c.speaker and (x := beside(c, -1)) is not None and (x in out or len(out) < limit or others):
             # the sentence naming who its "he" is ("... ,” he said.") goes just before it, even
             # when it leads: that one names the person the short answer gives
             if x in out:
                 out.remove(x)
             elif len(out) >= limit:
-                out.remove(next(o for o in reversed(out) if o is not c))
+                out.remove(others[-1])  # the last quoted makes room
             out.insert(out.index(c), x)
     return out
 

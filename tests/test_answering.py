@@ -185,3 +185,27 @@ def test_a_body_named_beside_no_person_is_told_from_a_person_a_title_and_the_sub
     assert not _names_a_body("Acme CEO Max Poe spoke.", "acme")  # a person and a title
     assert not _names_a_body("Despite talks between Acme and Corvane fizzling, both kept talking.", "acme")
     assert not _names_a_body("A full-scale Acme-Corvane merger is speculative.", "acme")
+
+
+def test_the_sentence_naming_who_he_is_goes_before_it_within_the_limit(tmp_path):
+    from assistant.answering import Assistant
+    from assistant.config import Settings
+    from assistant.quoting import whole_quotes
+    from assistant.retrieval import retrieve
+    from assistant.selection import candidates
+    from tests.conftest import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text("Acme Plans\nIncoming CEO Max Poe starts in May. Poe has made his plans clear. "
+                                     "“We will sell bikes,” he said.\n")
+    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
+    r = retrieve("who will sell bikes", a.index, a.query_embedder, 3)
+    cands = candidates("who will sell bikes", "who will sell bikes", r, a.index, 3, None, {})
+    said = next(c for c in cands if c.speaker)
+    assert said.speaker == "Max Poe"
+    for limit in (1, 2, 6):  # never past the limit, never an error; the speaker's sentence first when room
+        out = whole_quotes([said], cands, a.index, limit, lead=True)
+        assert len(out) <= max(limit, 1) and said in out
+        if limit > 1:
+            assert out[0].text == "Poe has made his plans clear."
