@@ -112,33 +112,32 @@ def test_a_part_of_a_two_part_answer_never_halves_a_quotation():
     assert first_quoted(chosen, 3) == chosen[:3]  # type: ignore[arg-type]
 
 
-def test_a_body_read_as_a_name_is_never_a_person_in_bold(tmp_path):
-    # "the Corvane Bike Alliance" ends in two capitalised words, as a name does: it was the
-    # bold answer to "who gives Acme a base?". A person in bold is one the corpus names
-    # with a job title somewhere ("Acme CEO Max Poe")
+def _tiny(tmp_path, text: str):
+    """An Assistant over one made-up file, with the hashing embedder (no model loaded)."""
     from assistant.answering import Assistant
     from assistant.config import Settings
-    from tests.conftest import HashingEmbedder
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "acme.txt").write_text("Acme Plans\nAcme is already part of the Corvane Bike Alliance, which gives it a "
-                                     "base to build from. Acme CEO Max Poe spoke on Monday about bikes.\n")
-    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
-    assert a.answer("Who gives Acme a base to build from?").short_answer == ""
-    assert a.answer("Who spoke on Monday?").short_answer == "Max Poe"
-
-
-def _speakers(tmp_path, text: str) -> dict[str, str]:
-    from assistant.answering import Assistant
-    from assistant.config import Settings
-    from assistant.selection import speaker
     from tests.conftest import HashingEmbedder
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "acme.txt").write_text(text)
-    index = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder()).index
+    return Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
+
+
+def test_a_body_read_as_a_name_is_never_a_person_in_bold(tmp_path):
+    # "the Corvane Bike Alliance" ends in two capitalised words, as a name does: it was the
+    # bold answer to "who gives Acme a base?". A person in bold is one the corpus names
+    # with a job title somewhere ("Acme CEO Max Poe")
+    a = _tiny(tmp_path, "Acme Plans\nAcme is already part of the Corvane Bike Alliance, which gives it a "
+                        "base to build from. Acme CEO Max Poe spoke on Monday about bikes.\n")
+    assert a.answer("Who gives Acme a base to build from?").short_answer == ""
+    assert a.answer("Who spoke on Monday?").short_answer == "Max Poe"
+
+
+def _speakers(tmp_path, text: str) -> dict[str, str]:
+    from assistant.selection import speaker
+
+    index = _tiny(tmp_path, text).index
     out = {}
     for chunk in index.chunks:
         for s, e in chunk.sentences:
@@ -161,16 +160,10 @@ def test_he_is_the_one_person_the_sentence_before_names(tmp_path):
 
 
 def test_a_person_named_by_surname_alone_is_the_one_written_in_full_elsewhere(tmp_path):
-    from assistant.answering import Assistant
-    from assistant.config import Settings
     from assistant.selection import named_by_surname
-    from tests.conftest import HashingEmbedder
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "acme.txt").write_text("Acme Plans\nIncoming CEO Max Poe starts in May. Acme chief Jo Roe spoke.\n"
-                                     "With Poe's arrival, the board waits. Poe and Roe met. Nobody came.\n")
-    index = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder()).index
+    index = _tiny(tmp_path, "Acme Plans\nIncoming CEO Max Poe starts in May. Acme chief Jo Roe spoke.\n"
+                            "With Poe's arrival, the board waits. Poe and Roe met. Nobody came.\n").index
     assert named_by_surname(index, "acme.txt", "With Poe's arrival, the board waits.") == "Max Poe"
     assert named_by_surname(index, "acme.txt", "Poe and Roe met.") == ""  # two people
     assert named_by_surname(index, "acme.txt", "Incoming CEO Max Poe starts in May.") == ""  # named in full
@@ -188,18 +181,12 @@ def test_a_body_named_beside_no_person_is_told_from_a_person_a_title_and_the_sub
 
 
 def test_the_sentence_naming_who_he_is_goes_before_it_within_the_limit(tmp_path):
-    from assistant.answering import Assistant
-    from assistant.config import Settings
     from assistant.quoting import whole_quotes
     from assistant.retrieval import retrieve
     from assistant.selection import candidates
-    from tests.conftest import HashingEmbedder
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "acme.txt").write_text("Acme Plans\nIncoming CEO Max Poe starts in May. Poe has made his plans clear. "
-                                     "“We will sell bikes,” he said.\n")
-    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=HashingEmbedder())
+    a = _tiny(tmp_path, "Acme Plans\nIncoming CEO Max Poe starts in May. Poe has made his plans clear. "
+                        "“We will sell bikes,” he said.\n")
     r = retrieve("who will sell bikes", a.index, a.query_embedder, 3)
     cands = candidates("who will sell bikes", "who will sell bikes", r, a.index, 3, None, {})
     said = next(c for c in cands if c.speaker)
