@@ -345,7 +345,7 @@ class Assistant:
                  k: int | None = None) -> list[Analysis]:
         """The analyses of each reading of ``question``: alone, and completed from the
         conversation when it leans on it (``query.resolve``)."""
-        queries = resolve(question, history, self.settings.max_question_chars)
+        queries = resolve(question, history, self.settings.max_question_chars, self._corpus_names().people)
         # completed from the conversation, a fragment also asks what the last question asked
         # ("and on the freeway?" after "how much better is it in the city?": a share)
         again = asked_again(question, history)

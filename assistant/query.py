@@ -426,14 +426,16 @@ def asked_again(question: str, history: list[dict] | None) -> str:
     return ""
 
 
-def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[str]:
+def resolve(question: str, history: list[dict] | None, max_chars: int,
+            people: frozenset[str] = frozenset()) -> list[str]:
     """The queries worth searching for ``question``, most literal first.
 
     A question that stands on its own is searched as it is. One that leans on the
     conversation is also searched completed with what it can refer to: the topic words of
     the previous question and the previous direct answer, never the whole previous
     question (so a new topic is not outweighed by the old one). The caller keeps the
-    reading the article answers best.
+    reading the article answers best. ``people`` (the corpus's, lower-cased full names) tell
+    who "he" is when the last reply led with no name.
     """
     turns = _thread(history)
     if not turns or not needs_context(question):
@@ -451,9 +453,24 @@ def resolve(question: str, history: list[dict] | None, max_chars: int) -> list[s
         # plan"), not whom or what it was asked of (the names, and the last direct answer).
         context = " ".join(w for w in topic.split() if not w[0].isupper() or is_title(w))
     else:
-        lead = next((lead for _, lead in turns if lead), "")
+        lead = next((lead for _, lead in turns if lead), "") or _quoted_person(question, history, people)
         context = " ".join(x for x in (lead, topic) if x)
     return [question, f"{question} {context}"] if context else [question]
+
+
+_HE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
+
+
+def _quoted_person(question: str, history: list[dict] | None, known: frozenset[str]) -> str:
+    """Who "he" or "she" is when the last reply led with no name: the one person of
+    ``known`` (the corpus's people, lower-cased full names) its first quote names, in full
+    or by one of their names ("what did he say" after a reply quoting Pandikuthira first;
+    none after "Espinosa seems more flexible than outgoing CEO Makoto Uchida")."""
+    if not _HE.search(question) or not known:
+        return ""
+    low = " ".join(last_quotes(history, 1)).lower()
+    named = [p for p in known if any(re.search(rf"\b{re.escape(part)}\b", low) for part in p.split())]
+    return named[0].title() if len(named) == 1 else ""
 
 
 # How far back a run of bare follow-ups is read: a bound, not a tuned value (no gold

@@ -854,3 +854,9 @@ def test_the_second_reviews_findings(real_assistant, turns, status, short):
     assert a.short_answer == short and (status is None or a.status == status)
     if turns[-1] == "and in india?":
         assert "India" in a.text.split("\n")[0]  # quoted North America's count first
+
+
+def test_he_after_a_reply_with_no_bold_answer_is_the_person_it_quoted_first(real_assistant):
+    # quoted Espinosa's "partnerships aren't a fallback": "he" had nothing to point to
+    a = _asked(real_assistant, "ponz pandikuthira quote", "why does that matter", "who is he")
+    assert "Ponz Pandikuthira" in a.text.split("\n")[0]

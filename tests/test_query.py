@@ -327,3 +327,12 @@ def test_a_fragment_asking_of_its_owner_keeps_the_names_talked_of():
     history = _turns("What's the price of the new Roe 5?")
     assert "Roe" in resolve("and its range?", history, 2000)[-1]
     assert "Roe" not in resolve("and the range of the Poe 3?", history, 2000)[-1]
+
+
+def test_he_after_a_reply_with_no_lead_is_the_one_person_its_first_quote_names():
+    people = frozenset({"jo roe", "max poe"})
+    history = [{"role": "user", "content": "the platform quote"},
+               {"role": "assistant", "content": "> “Doubling it,” said Acme chief Jo Roe. [1]\n> Costs fall. [2]"}]
+    assert "Jo Roe" in resolve("what did he say about costs", history, 2000, people)[-1]
+    two = [history[0], {"role": "assistant", "content": "> Poe is more open than outgoing chief Jo Roe. [1]"}]
+    assert "Roe" not in resolve("what did he say about costs", two, 2000, people)[-1]  # two people: no one
