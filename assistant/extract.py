@@ -166,7 +166,10 @@ def _asks_about_a_named_person(question: str) -> bool:
     m = _WHO_IS.match(question)
     words = re.findall(r"[\w’'-]+", m.group("rest")) if m else []
     return 0 < len(words) <= 3 and not any(w.lower() in STOPWORDS_EN_PLUS or is_title(w) or re.search(r"[’']s$", w)
-                                           or re.search(r"\w{3}(?:ing|ed)$", w.lower()) for w in words)
+                                           or re.search(r"\w{3}(?:ing|ed)$", w.lower())
+                                           # someone named by a relation: "who is uchidas successor"
+                                           or re.fullmatch(r"(?:successor|predecessor|replacement|deputy)s?", w.lower())
+                                           for w in words)
 
 
 # A question word, or a verb: what a fragment like "new nissan ceo?" lacks.

@@ -61,6 +61,8 @@ class WordReranker:
     ("what does acme pay its ceo", "money"),  # was no kind: answered with a quote on a supplier
     ("How much is Acme spending more than it earns?", "money"),  # was a share: led with a fuel-economy 15%
     ("What is the title of the Acme exec who said sales fell?", "title"),  # was person: bolded the name
+    ("who is roes successor", "person"),  # was no kind: read as asking who "roes successor" is
+    ("who is jo roe", ""),
     ("how much more will the mall earn", "money"),
     ("what does the car charge with", ""),  # charging, not a price
     ("how old is roe", "number"),  # an age: was asked of no kind, and answered with quotes about her

@@ -146,7 +146,8 @@ def test_the_new_ceo_is_named_however_the_question_is_typed(real_assistant, ques
                                             # the speaker is asked for, and the article quotes none on this
                                             ("Who said Espinosa is replacing Uchida?", ""),
                                             # not covered (0.04): the successor's sentence does not name Uchida
-                                            ("Who is Uchida's successor?", "Ivan Espinosa")])
+                                            ("Who is Uchida's successor?", "Ivan Espinosa"),
+                                            ("who is uchidas successor", "Ivan Espinosa")])  # typed, no apostrophe
 def test_who_replaced_whom(real_assistant, question, name):
     # "who replaced the old CEO?" led with Makoto Uchida in bold: "old" was read as the side asked for
     assert real_assistant.answer(question).short_answer == name
