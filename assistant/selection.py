@@ -11,7 +11,9 @@ from the ranking; ``report`` fits the models on exactly what is computed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,6 +27,8 @@ from .records import Chunk, Passage, Span
 from .rerank import Reranker
 from .retrieval import Retrieval
 from .roles import constrains_person, holds_roles, is_title, mentions, name_forms, role_holders, viewers
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,22 +92,30 @@ def neighbour(index: Index, chunk: Chunk, span: Span, step: int) -> tuple[Chunk,
 
 
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
-_FULL_NAMES: dict[int, dict[tuple[str, str], str]] = {}  # id of an index's chunk list -> its full names
+_PER_INDEX: dict[str, tuple[int, Any]] = {}  # what was read -> (id of the index's chunk list, it)
+
+
+def _once_per_index(index: Index, what: str, read: Callable[[Index], T]) -> T:
+    """``read(index)``, kept under ``what`` while this index answers: one index answers at a
+    time, and a rebuilt one replaces it."""
+    held = _PER_INDEX.get(what)
+    if held is None or held[0] != id(index.chunks):
+        held = _PER_INDEX[what] = (id(index.chunks), read(index))
+    return held[1]
 
 
 def _full_names(index: Index) -> dict[tuple[str, str], str]:
     """(source, surname) -> the one full name a source writes with that surname
     ("Espinosa" -> "Ivan Espinosa"), read once per index."""
-    key = id(index.chunks)
-    if key not in _FULL_NAMES:
-        _FULL_NAMES.clear()  # one index answers at a time; a rebuilt one replaces it
+    def read(index: Index) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], set[str]] = {}
         for chunk in index.chunks:
             for s, e in chunk.sentences:
                 for _, _, name in people(chunk.text[s - chunk.start : e - chunk.start]):
                     found.setdefault((chunk.source, name.split()[-1]), set()).add(name)
-        _FULL_NAMES[key] = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
-    return _FULL_NAMES[key]
+        return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+    return _once_per_index(index, "full names", read)
 
 
 def _by_surname(index: Index, source: str, text: str) -> set[str]:
@@ -153,19 +165,16 @@ def _names_a_body(text: str, subject: str) -> bool:
     return False
 
 
-_READS: dict[tuple[int, int, Span], tuple[str, str]] = {}  # one index's sentences -> who they are read with
-
-
 def _people_read(index: Index, chunk: Chunk, span: Span, text: str) -> tuple[str, str]:
     """(``speaker``, ``named_by_surname``) of a sentence, read once per index: a sentence's
     people do not change with the question."""
-    key = (id(index.chunks), chunk.id, span)
-    if key not in _READS:
-        if _READS and next(iter(_READS))[0] != key[0] or len(_READS) > 100_000:
-            _READS.clear()  # one index answers at a time (a rebuilt one replaces it); bounded
+    reads: dict[tuple[int, Span], tuple[str, str]] = _once_per_index(index, "people read", lambda _: {})
+    if (chunk.id, span) not in reads:
+        if len(reads) > 100_000:
+            reads.clear()  # bounded: a large corpus read for months keeps no entry for every sentence
         who = speaker(index, chunk, span, text)
-        _READS[key] = (who, "" if who else named_by_surname(index, chunk.source, text))
-    return _READS[key]
+        reads[(chunk.id, span)] = (who, "" if who else named_by_surname(index, chunk.source, text))
+    return reads[(chunk.id, span)]
 
 
 def candidates(question: str, query: str, r: Retrieval, index: Index, passages: int, reranker: Reranker | None,
@@ -272,17 +281,10 @@ def _series(code: str) -> str:
     return re.sub(r"[^A-Za-z].*", "", code).lower()
 
 
-_SERIES: dict[int, frozenset[str]] = {}  # id of an index's chunk list -> its code series
-
-
 def _code_series(index: Index) -> frozenset[str]:
     """The series of the codes the corpus writes ("QX60", "FY26": "qx", "fy"), read once per index."""
-    key = id(index.chunks)
-    if key not in _SERIES:
-        _SERIES.clear()  # one index answers at a time; a rebuilt one replaces it
-        _SERIES[key] = frozenset(_series(c) for chunk in index.chunks
-                                 for c in re.findall(r"\b[A-Za-z]{2,}\d+[A-Za-z\d]*\b", chunk.text))
-    return _SERIES[key]
+    return _once_per_index(index, "code series", lambda index: frozenset(
+        _series(c) for chunk in index.chunks for c in re.findall(r"\b[A-Za-z]{2,}\d+[A-Za-z\d]*\b", chunk.text)))
 
 
 def _same_year(code: str, index: Index) -> bool:
