@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .extract import DATE, KIND_WORDS, MONEY, NUMBER, PERCENT, PERSON, TITLE, answer_kind
@@ -222,14 +223,14 @@ def points_back(question: str) -> bool:
     return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question) or _BARE_ASKING.match(question))
 
 
-def last_user_question(history: list[dict] | None) -> str:
-    """The last user message of ``history`` (messages format) that holds words; "" if none."""
-    for turn in reversed(history or []):
-        if isinstance(turn, dict) and turn.get("role") == "user":
-            content = turn.get("content")
-            if isinstance(content, str) and has_words(content):
-                return content
-    return ""
+def user_questions(history: list[dict] | None) -> Iterator[tuple[str, list[dict]]]:
+    """The user's messages of ``history`` (messages format) that hold words, latest first,
+    each with its turn and the reply after it."""
+    turns = [t for t in history or [] if isinstance(t, dict)]
+    for i in range(len(turns) - 1, -1, -1):
+        content = turns[i].get("content")
+        if turns[i].get("role") == "user" and isinstance(content, str) and has_words(content):
+            yield content, turns[i : i + 2]
 
 
 def last_lead(history: list[dict] | None) -> str:
@@ -415,10 +416,7 @@ def asked_again(question: str, history: list[dict] | None) -> str:
     the search: the kind of answer is how a question asks, not what it is about."""
     if not is_fragment(question) or answer_kind(question):
         return ""
-    for turn in reversed(history or []):  # through earlier fragments, which asked it again too
-        content = turn.get("content") if isinstance(turn, dict) and turn.get("role") == "user" else None
-        if not isinstance(content, str) or not has_words(content):
-            continue
+    for content, _ in user_questions(history):  # through earlier fragments, which asked it again too
         if kind := answer_kind(content):
             return _ASKING_FOR.get(kind, "")
         if not is_fragment(content):
@@ -485,13 +483,9 @@ def _thread(history: list[dict] | None) -> list[tuple[str, str]]:
     talking to honda?" / "who said that?" / "where did he say it?", "when?" asks of the
     talks and of Cartier, named two and three turns back."""
     out: list[tuple[str, str]] = []
-    turns = [t for t in history or [] if isinstance(t, dict)]
-    for i in range(len(turns) - 1, -1, -1):
-        content = turns[i].get("content")
-        if turns[i].get("role") != "user" or not isinstance(content, str) or not has_words(content):
-            continue
+    for content, turn in user_questions(history):
         asked, changed = opening(content)  # "ok and price": the "ok" says nothing of the topic
-        out.append((asked, last_lead(turns[i : i + 2])))  # its reply
+        out.append((asked, last_lead(turn)))  # its reply's lead
         if len(out) == THREAD_TURNS or topic_tokens(asked) or changed:
             break  # a question about something is where what the later ones point to is
     return out
