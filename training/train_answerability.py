@@ -34,7 +34,6 @@ answerable one (training/MODEL_CARD.md).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -44,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_reranker import ROOT, check_data, export, fit, load_articles, split  # noqa: E402
+from train_reranker import ROOT, check_data, export, fit, load_articles, save_report, split  # noqa: E402
 
 OUT = ROOT / "build" / "answerability" / "model"  # not shipped: see training/MODEL_CARD.md
 
@@ -154,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
               "max_length": args.max_length, "seed": args.seed, "train_seconds": round(train_s),
               "held_out_torch_fp32": torch_figures, "held_out_onnx_int8": onnx_figures,
               "model_bytes": (out / "model.onnx").stat().st_size}
-    (out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    save_report(out, report)
     return 0
 
 

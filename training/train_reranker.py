@@ -249,9 +249,14 @@ def main(argv: list[str] | None = None) -> int:
               "seed": args.seed, "train_seconds": round(train_s), "held_out_torch_fp32": torch_figures,
               "held_out_onnx_int8": onnx_figures,
               "model_bytes": (out / "model.onnx").stat().st_size}
+    save_report(out, report)
+    return 0
+
+
+def save_report(out: Path, report: dict) -> None:
+    """Write a run's settings and held-out figures to ``out/training.json`` and print them."""
     (out / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
-    return 0
 
 
 if __name__ == "__main__":
