@@ -240,8 +240,8 @@ def holds_roles(holders: list[tuple[str, str]], sentence: str) -> bool:
 _REPLACE = r"(?:replac\w*|succeed\w*|follow\w* (?:on )?from|took over from|tak\w* over from|tak\w* the place of)"
 _REPLACER = re.compile(rf"\bwho(?:'s|’s|s)?\s+(?:(?:will|would|is|was|has|had|have|could|might|did)\s+)?"
                        rf"(?:be\s+)?{_REPLACE}")
-_REPLACED = re.compile(rf"\bwho(?:m)?\s+(?:will|would|is|was|does|did|has|had|could|might)\s+\w+(?:\s+\w+)?\s+"
-                       rf"(?:be\s+)?{_REPLACE}")
+_REPLACED = re.compile(rf"\bwho(?:m?\s+(?:will|would|is|was|does|did|has|had|could|might)|[’']?s)\s+\w+(?:\s+\w+)?\s+"
+                       rf"(?:be\s+)?{_REPLACE}")  # "who is she replacing?", typed "whos she replacing"
 # The verb with its object: "who is the guy replacing uchida" asks for the one coming in,
 # where "who is she replacing?" and "who did she replace as chair?" ask for the one going.
 # The object is a person spoken of ("the", "his", "him", ...) or a name the question gives

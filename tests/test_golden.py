@@ -148,7 +148,9 @@ def test_the_new_ceo_is_named_however_the_question_is_typed(real_assistant, ques
                                             ("Who said Espinosa is replacing Uchida?", ""),
                                             # not covered (0.04): the successor's sentence does not name Uchida
                                             ("Who is Uchida's successor?", "Ivan Espinosa"),
-                                            ("who is uchidas successor", "Ivan Espinosa")])  # typed, no apostrophe
+                                            ("who is uchidas successor", "Ivan Espinosa"),  # typed, no apostrophe
+                                            # no bold: "whos" typed for "who is" asked of no one replaced
+                                            ("whos espinosa replacing", "Makoto Uchida")])
 def test_who_replaced_whom(real_assistant, question, name):
     # "who replaced the old CEO?" led with Makoto Uchida in bold: "old" was read as the side asked for
     assert real_assistant.answer(question).short_answer == name
@@ -862,3 +864,9 @@ def test_he_after_a_reply_with_no_bold_answer_is_the_person_it_quoted_first(real
     # quoted Espinosa's "partnerships aren't a fallback": "he" had nothing to point to
     a = _asked(real_assistant, "ponz pandikuthira quote", "why does that matter", "who is he")
     assert "Ponz Pandikuthira" in a.text.split("\n")[0]
+
+
+def test_whos_he_replacing_typed_in_a_hurry_asks_for_the_one_going(real_assistant):
+    # the final web UI check: no bold answer, "whos" was not read as "who is"
+    a = _asked(real_assistant, "nissan new ceo name?", "whens he start", "whos he replacing")
+    assert a.short_answer == "Makoto Uchida"
